@@ -1,0 +1,361 @@
+// Zod schemas for every MMS response. MMS.md marks many shapes as uncertain, so parsing is lenient:
+// unknown fields are kept, most fields are optional, ids and numbers may arrive as strings (or as
+// json-bigint BigNumber objects), booleans as 0/1 or "true"/"false", times as strings or epoch numbers.
+import { z } from 'zod';
+
+/** json-bigint turns very large integers into BigNumber objects; strings of digits are common too. */
+const numeric = (v: unknown): unknown => {
+  if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) return Number(v);
+  if (typeof v === 'object' && v !== null && typeof (v as { toString?: unknown }).toString === 'function') {
+    const n = Number(String(v));
+    return Number.isNaN(n) ? v : n;
+  }
+  return v;
+};
+
+export const Id = z.preprocess(numeric, z.number().int().nonnegative());
+const Num = z.preprocess(numeric, z.number()).nullish().catch(null);
+const Str = z.string().nullish().catch(null);
+const Bool = z
+  .preprocess((v) => {
+    if (v === 1 || v === '1' || v === 'true') return true;
+    if (v === 0 || v === '0' || v === 'false') return false;
+    return v;
+  }, z.boolean())
+  .nullish()
+  .catch(null);
+/** `YYYY-MM-DD HH:mm:ss`, epoch-ms or ISO-8601; kept as given and read with `parseMmsTime`. */
+const Time = z
+  .union([z.string(), z.preprocess(numeric, z.number())])
+  .nullish()
+  .catch(null);
+const OptId = z.preprocess(numeric, z.number().int()).nullish().catch(null);
+
+export const ConfigItem = z.looseObject({
+  key: Str,
+  name: Str,
+  desc: Str,
+  type: Str,
+  required: Bool,
+  enums: z.array(z.unknown()).nullish().catch(null),
+  value: z.unknown().optional(),
+  get subItems() {
+    return z.array(ConfigItem).nullish().catch(null);
+  },
+});
+export type ConfigItem = z.infer<typeof ConfigItem>;
+
+export const DataSource = z.looseObject({
+  id: Id,
+  name: z.string(),
+  type: Str,
+  region: Str,
+  networklink: Str,
+  dstProject: Str,
+  status: Str,
+  agentIsOnline: Bool,
+  errMsg: Str,
+  scanId: OptId,
+  scanStatus: Str,
+  scanErrMsg: Str,
+  lastUpdateTime: Time,
+  createTime: Time,
+  dbNum: Num,
+  tableNum: Num,
+  partitionNum: Num,
+  tablesDoneNum: Num,
+  tablesFailedNum: Num,
+  config: z.array(ConfigItem).nullish().catch(null),
+});
+export type DataSource = z.infer<typeof DataSource>;
+
+export const Scan = z.looseObject({
+  id: Id,
+  sourceId: OptId,
+  status: Str,
+  progress: Num,
+  result: z.unknown().optional(),
+  errorMsg: Str,
+  startTime: Time,
+  endTime: Time,
+});
+export type Scan = z.infer<typeof Scan>;
+
+export const Db = z.looseObject({
+  id: Id,
+  sourceId: OptId,
+  name: z.string(),
+  dstProjectName: Str,
+  dstName: Str,
+  status: Str,
+  numRows: Num,
+  size: Num,
+  tables: Num,
+  tablesDoing: Num,
+  tablesDone: Num,
+  tablesFailed: Num,
+  tablesPartDone: Num,
+  partitions: Num,
+  partitionsDoing: Num,
+  partitionsDone: Num,
+  partitionsFailed: Num,
+  updateTime: Time,
+});
+export type Db = z.infer<typeof Db>;
+
+const Column = z.looseObject({ name: Str, type: Str, comment: Str });
+
+export const Table = z.looseObject({
+  id: Id,
+  sourceId: OptId,
+  dbId: OptId,
+  dbName: Str,
+  name: z.string(),
+  type: Str,
+  hasPartitions: Bool,
+  dstProjectName: Str,
+  dstSchemaName: Str,
+  dstName: Str,
+  status: Str,
+  lastDdlTime: Time,
+  numRows: Num,
+  size: Num,
+  schema: z
+    .looseObject({
+      columns: z.array(Column).nullish().catch(null),
+      partitions: z.array(Column).nullish().catch(null),
+    })
+    .nullish()
+    .catch(null),
+});
+export type Table = z.infer<typeof Table>;
+
+export const Partition = z.looseObject({
+  id: Id,
+  sourceId: OptId,
+  dbId: OptId,
+  dbName: Str,
+  tableId: OptId,
+  tableName: Str,
+  value: z.string(),
+  dstValue: Str,
+  status: Str,
+  numRows: Num,
+  size: Num,
+  lastDdlTime: Time,
+});
+export type Partition = z.infer<typeof Partition>;
+
+export const Job = z.looseObject({
+  id: Id,
+  name: z.string(),
+  sourceId: OptId,
+  sourceName: Str,
+  dbId: OptId,
+  srcDbName: Str,
+  srcSchemaName: Str,
+  dstDbName: Str,
+  dstSchemaName: Str,
+  type: Str,
+  status: Str,
+  stopped: Bool,
+  taskNum: Num,
+  taskDone: Num,
+  timerId: OptId,
+  createTime: Time,
+  updateTime: Time,
+  startTime: Time,
+  endTime: Time,
+  /** An object in the examples; a JSON string is accepted and parsed. */
+  config: z
+    .preprocess(
+      (v) => {
+        if (typeof v !== 'string') return v;
+        try {
+          return JSON.parse(v);
+        } catch {
+          return null;
+        }
+      },
+      z.record(z.string(), z.unknown()),
+    )
+    .nullish()
+    .catch(null),
+});
+export type Job = z.infer<typeof Job>;
+
+export const Task = z.looseObject({
+  id: Id,
+  jobId: OptId,
+  jobName: Str,
+  sourceId: OptId,
+  tableId: OptId,
+  srcDbName: Str,
+  srcTableName: Str,
+  dstDbName: Str,
+  dstSchemaName: Str,
+  dstTableName: Str,
+  partition: Str,
+  type: Str,
+  status: Str,
+  running: Bool,
+  stopped: Bool,
+  retriedTimes: Num,
+  startTime: Time,
+  endTime: Time,
+  createTime: Time,
+  updateTime: Time,
+});
+export type Task = z.infer<typeof Task>;
+
+export const TaskLog = z.looseObject({
+  id: OptId,
+  taskId: OptId,
+  sourceId: OptId,
+  status: Str,
+  action: Str,
+  msg: Str,
+  createTime: Time,
+});
+export type TaskLog = z.infer<typeof TaskLog>;
+
+export const AsyncTask = z.looseObject({
+  id: Id,
+  sourceId: OptId,
+  type: Str,
+  objectId: OptId,
+  status: Str,
+  running: Bool,
+  progress: Num,
+  result: z.unknown().optional(),
+  errorMsg: Str,
+  startTime: Time,
+  endTime: Time,
+  createTime: Time,
+});
+export type AsyncTask = z.infer<typeof AsyncTask>;
+
+export const Timer = z.looseObject({
+  id: Id,
+  name: z.string(),
+  sourceId: OptId,
+  dbId: OptId,
+  srcDbName: Str,
+  scheduleType: Str,
+  value: z.union([z.string(), z.number()]).nullish().catch(null),
+  type: Str,
+  stopped: Bool,
+  createTime: Time,
+  updateTime: Time,
+  config: z.unknown().optional(),
+});
+export type Timer = z.infer<typeof Timer>;
+
+export const TimerLog = z.looseObject({
+  id: OptId,
+  sourceId: OptId,
+  timerId: OptId,
+  status: Str,
+  action: Str,
+  msg: Str,
+  createTime: Time,
+});
+export type TimerLog = z.infer<typeof TimerLog>;
+
+export interface Page<T> {
+  items: T[];
+  pageNum: number;
+  pageSize: number;
+  total: number;
+}
+
+/** `{objectList, pageNum, pageSize, total}`; a bare array is accepted too. */
+export function pageOf<T extends z.ZodType>(item: T) {
+  const list = z.array(item);
+  return z.union([
+    z
+      .looseObject({
+        objectList: list.nullish(),
+        pageNum: Num,
+        pageSize: Num,
+        total: Num,
+      })
+      .transform((p): Page<z.infer<T>> => {
+        const items = p.objectList ?? [];
+        return {
+          items,
+          pageNum: p.pageNum ?? 1,
+          pageSize: p.pageSize ?? items.length,
+          total: p.total ?? items.length,
+        };
+      }),
+    list.transform(
+      (items): Page<z.infer<T>> => ({ items, pageNum: 1, pageSize: items.length, total: items.length }),
+    ),
+  ]);
+}
+
+/** Start/Stop/Retry/Delete/Update declare an int `data`, but examples show "success"; accept either. */
+export const WriteAck = z.union([
+  z.number(),
+  z.string(),
+  z.boolean(),
+  z.null(),
+  z.undefined(),
+  z.looseObject({}),
+]);
+
+export const AsyncTaskRef = z.looseObject({ asyncTaskId: Id });
+export const ScanRef = z.looseObject({ scanId: Id });
+export const TimerRef = z.looseObject({ timerId: Id });
+export const SourceRef = z.looseObject({ dataSourceId: Id.optional(), id: Id.optional() });
+export const SourceUpdateRef = z.looseObject({ sourceId: OptId, asyncTaskId: OptId });
+
+// ---- statuses (MMS.md §4) ----
+export const JOB_STATUSES = ['INIT', 'DOING', 'DONE', 'FAILED'] as const;
+export const TASK_STATUSES = [
+  'INIT',
+  'SCHEMA_DOING',
+  'SCHEMA_DONE',
+  'SCHEMA_FAILED',
+  'DATA_DOING',
+  'DATA_DONE',
+  'DATA_FAILED',
+  'VERIFICATION_DOING',
+  'VERIFICATION_DONE',
+  'VERIFICATION_FAILED',
+  'DONE',
+] as const;
+export const TABLE_STATUSES = ['INIT', 'DOING', 'DONE', 'FAILED', 'PART_DONE'] as const;
+
+export const isTaskFailed = (s: string | null | undefined): boolean => !!s && s.endsWith('_FAILED');
+export const isJobTerminal = (s: string | null | undefined): boolean => s === 'DONE' || s === 'FAILED';
+
+/** Scan status values beyond SCAN_DOING are unverified: settle on `endTime` or a non-DOING status. */
+export function scanState(scan: Scan): 'running' | 'done' | 'failed' {
+  const s = (scan.status ?? '').toUpperCase();
+  if (s.endsWith('FAILED') || (scan.errorMsg && !s.endsWith('DOING'))) return 'failed';
+  if (s.endsWith('DOING') && !scan.endTime) return 'running';
+  if (!s && !scan.endTime) return 'running';
+  return 'done';
+}
+
+/** Async task: DONE, or running:false, ends it; anything but DONE at the end (or errorMsg) is a failure. */
+export function asyncTaskState(t: AsyncTask): 'running' | 'done' | 'failed' {
+  const s = (t.status ?? '').toUpperCase();
+  if (s === 'DONE' && !t.errorMsg) return 'done';
+  if (s === 'FAILED' || s === 'ERROR' || (t.errorMsg && t.running !== true)) return 'failed';
+  if (t.running === false && s !== 'DONE') return 'failed';
+  return 'running';
+}
+
+/** Times: `YYYY-MM-DD HH:mm:ss` (taken as UTC+8, MMS's home zone, unless a zone is given), epoch-ms, or ISO. */
+export function parseMmsTime(t: string | number | null | undefined): Date | null {
+  if (t === null || t === undefined || t === '') return null;
+  if (typeof t === 'number') return new Date(t < 1e12 ? t * 1000 : t);
+  if (/^\d+$/.test(t)) return parseMmsTime(Number(t));
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/.exec(t);
+  if (m) return new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}+08:00`);
+  const d = new Date(t);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
