@@ -28,7 +28,8 @@ export function createLogger(level = 'info', destination?: pino.DestinationStrea
       base: { app: 'mms-chatops' },
       redact: { paths: SECRET_PATHS, censor: MASK },
       serializers: {
-        err: (e: unknown) => redact(pino.stdSerializers.err(e as Error)),
+        // The serialized error has a non-plain prototype; copy it plain so redaction walks into it.
+        err: (e: unknown) => redact(JSON.parse(JSON.stringify(pino.stdSerializers.err(e as Error)))),
       },
       hooks: {
         // Free-text messages can carry secrets too (an MMS error echoing a key).

@@ -5,7 +5,7 @@ export const MASK = '********';
 
 /** Key names whose values are secrets. `.` is a wildcard on purpose: access_id, access-key, access.key. */
 const SECRET_KEY =
-  /password|passwd|pwd|secret|token|credential|access.id|access.key|accesskeyid|accesskeysecret/i;
+  /password|passwd|pwd|secret|token|credential|private.?key|access.id|access.key|accesskeyid|accesskeysecret/i;
 /** AccessKey ids: LTAI followed by 12+ alphanumerics, anywhere in free text. */
 const ACCESS_KEY_ID = /LTAI[0-9A-Za-z]{12,}/g;
 /** A whole string value that starts with LTAI is masked outright (vendor rule). */

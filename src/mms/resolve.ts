@@ -17,7 +17,8 @@ export class ResolveError extends Error {
   override readonly name = 'ResolveError';
   constructor(
     readonly what: ResolveKind,
-    readonly resolution: Exclude<Resolution<{ id: number; name: string }>, { kind: 'found' }>,
+    /** A candidate's `token` (when set) is what to type instead of its id, e.g. `task:7680`. */
+    readonly resolution: Exclude<Resolution<{ id: number; name: string; token?: string }>, { kind: 'found' }>,
   ) {
     super(
       resolution.kind === 'ambiguous'

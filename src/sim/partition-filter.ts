@@ -1,0 +1,144 @@
+// A small evaluator for the partition filters CreateMmsJob takes (`ds >= '20250101'`): comparisons,
+// IN, BETWEEN, AND/OR/NOT and parentheses over partition columns. Good enough to pick partitions the
+// way the service would and to reject a filter that names a column the table does not have.
+
+export type PartitionSpec = Record<string, string>;
+export type PartitionPredicate = (spec: PartitionSpec) => boolean;
+
+/** `ds=20250101/hour=03` → {ds: '20250101', hour: '03'}. */
+export function parsePartitionValue(value: string): PartitionSpec {
+  const spec: PartitionSpec = {};
+  for (const part of value.split('/')) {
+    const i = part.indexOf('=');
+    if (i > 0) spec[part.slice(0, i)] = part.slice(i + 1);
+  }
+  return spec;
+}
+
+type Token = { kind: 'ident' | 'str' | 'num' | 'op' | 'punct'; text: string };
+
+function tokenize(expr: string): Token[] {
+  const tokens: Token[] = [];
+  const re =
+    /\s*(?:([A-Za-z_][A-Za-z0-9_]*)|'((?:[^']|'')*)'|"([^"]*)"|(-?\d+(?:\.\d+)?)|(==|!=|<>|<=|>=|=|<|>)|([(),]))/y;
+  let pos = 0;
+  while (pos < expr.length) {
+    if (/^\s*$/.test(expr.slice(pos))) break;
+    re.lastIndex = pos;
+    const m = re.exec(expr);
+    if (!m) throw new Error(`unexpected character at ${pos}: ${expr.slice(pos, pos + 10)}`);
+    pos = re.lastIndex;
+    if (m[1] !== undefined) tokens.push({ kind: 'ident', text: m[1] });
+    else if (m[2] !== undefined) tokens.push({ kind: 'str', text: m[2].replace(/''/g, "'") });
+    else if (m[3] !== undefined) tokens.push({ kind: 'str', text: m[3] });
+    else if (m[4] !== undefined) tokens.push({ kind: 'num', text: m[4] });
+    else if (m[5] !== undefined) tokens.push({ kind: 'op', text: m[5] });
+    else if (m[6] !== undefined) tokens.push({ kind: 'punct', text: m[6] });
+  }
+  return tokens;
+}
+
+function cmp(a: string, b: string): number {
+  const numeric = /^-?\d+(\.\d+)?$/;
+  if (numeric.test(a) && numeric.test(b)) return Number(a) - Number(b);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const OPS: Record<string, (c: number) => boolean> = {
+  '=': (c) => c === 0,
+  '==': (c) => c === 0,
+  '!=': (c) => c !== 0,
+  '<>': (c) => c !== 0,
+  '<': (c) => c < 0,
+  '<=': (c) => c <= 0,
+  '>': (c) => c > 0,
+  '>=': (c) => c >= 0,
+};
+
+/** Throws an Error whose message is fit for a 400 response. */
+export function compilePartitionFilter(expr: string, columns: readonly string[]): PartitionPredicate {
+  const tokens = tokenize(expr);
+  let i = 0;
+  const peek = () => tokens[i];
+  const isWord = (w: string) => peek()?.kind === 'ident' && peek()?.text.toLowerCase() === w;
+  const expect = (text: string) => {
+    if (peek()?.text !== text) throw new Error(`expected "${text}" in partition filter: ${expr}`);
+    i++;
+  };
+  const literal = (): string => {
+    const t = tokens[i++];
+    if (!t || (t.kind !== 'str' && t.kind !== 'num'))
+      throw new Error(`expected a literal in partition filter: ${expr}`);
+    return t.text;
+  };
+
+  const or = (): PartitionPredicate => {
+    const parts = [and()];
+    while (isWord('or')) {
+      i++;
+      parts.push(and());
+    }
+    return (s) => parts.some((p) => p(s));
+  };
+  const and = (): PartitionPredicate => {
+    const parts = [not()];
+    while (isWord('and')) {
+      i++;
+      parts.push(not());
+    }
+    return (s) => parts.every((p) => p(s));
+  };
+  const not = (): PartitionPredicate => {
+    if (isWord('not')) {
+      i++;
+      const inner = not();
+      return (s) => !inner(s);
+    }
+    return primary();
+  };
+  const primary = (): PartitionPredicate => {
+    if (peek()?.text === '(') {
+      i++;
+      const inner = or();
+      expect(')');
+      return inner;
+    }
+    const col = tokens[i++];
+    if (col?.kind !== 'ident') throw new Error(`expected a partition column in partition filter: ${expr}`);
+    if (!columns.includes(col.text)) {
+      throw new Error(
+        `partition column ${col.text} does not exist (partition columns: ${columns.join(', ')})`,
+      );
+    }
+    const get = (s: PartitionSpec) => s[col.text] ?? '';
+    if (isWord('in')) {
+      i++;
+      expect('(');
+      const values = [literal()];
+      while (peek()?.text === ',') {
+        i++;
+        values.push(literal());
+      }
+      expect(')');
+      return (s) => values.some((v) => cmp(get(s), v) === 0);
+    }
+    if (isWord('between')) {
+      i++;
+      const lo = literal();
+      if (!isWord('and')) throw new Error(`expected "and" after between in partition filter: ${expr}`);
+      i++;
+      const hi = literal();
+      return (s) => cmp(get(s), lo) >= 0 && cmp(get(s), hi) <= 0;
+    }
+    const op = tokens[i++];
+    const test = op?.kind === 'op' ? OPS[op.text] : undefined;
+    if (!test) throw new Error(`expected a comparison after ${col.text} in partition filter: ${expr}`);
+    const v = literal();
+    return (s) => test(cmp(get(s), v));
+  };
+
+  if (tokens.length === 0) throw new Error('empty partition filter');
+  const pred = or();
+  if (i < tokens.length) throw new Error(`unexpected "${tokens[i]?.text}" in partition filter: ${expr}`);
+  return pred;
+}

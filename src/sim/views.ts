@@ -1,0 +1,237 @@
+// Records → the JSON MMS returns. Counters and statuses are derived here, at read time.
+import type { MmsModel } from './model.js';
+import { taskPartitionValues } from './planner.js';
+import { jobStatus, rollupStatus, taskRunning, taskStopped } from './status.js';
+import { formatIso, formatTime, formatTimeOrNull } from './time.js';
+import { timerConfig } from './timers.js';
+import type {
+  AsyncTaskRec,
+  DbRec,
+  JobRec,
+  PartitionRec,
+  ScanRec,
+  SourceRec,
+  TableRec,
+  TaskLogRec,
+  TaskRec,
+  TimerLogRec,
+  TimerRec,
+} from './types.js';
+
+const clone = <T>(v: T): T => structuredClone(v);
+
+export function sourceView(m: MmsModel, s: SourceRec, withConfig = false): Record<string, unknown> {
+  const scan = s.scanId === null ? undefined : m.scans.get(s.scanId);
+  const tables = m.tablesOfSource(s.id);
+  const partitionNum = tables.reduce((n, t) => n + (m.partitionIdsByTable.get(t.id)?.length ?? 0), 0);
+  return {
+    id: s.id,
+    name: s.name,
+    type: s.type,
+    region: s.region,
+    networklink: s.networklink,
+    dstProject: s.dstProject,
+    status: s.status,
+    agentIsOnline: s.agentIsOnline,
+    errMsg: s.errMsg,
+    scanId: s.scanId,
+    scanStatus: scan?.status ?? null,
+    scanErrMsg: scan?.errorMsg ?? '',
+    lastUpdateTime: formatTime(s.lastUpdateTime),
+    createTime: formatTime(s.createTime),
+    dbNum: m.dbIdsBySource.get(s.id)?.length ?? 0,
+    tableNum: tables.length,
+    partitionNum,
+    tablesDoneNum: tables.filter((t) => t.status === 'DONE').length,
+    tablesFailedNum: tables.filter((t) => t.status === 'FAILED').length,
+    ...(withConfig ? { config: clone(s.config) } : {}),
+  };
+}
+
+export function scanView(scan: ScanRec): Record<string, unknown> {
+  return {
+    id: scan.id,
+    sourceId: scan.sourceId,
+    status: scan.status,
+    progress: scan.progress,
+    result: scan.result,
+    errorMsg: scan.errorMsg,
+    startTime: formatTime(scan.startTime),
+    endTime: formatTimeOrNull(scan.endTime),
+  };
+}
+
+export function dbView(m: MmsModel, db: DbRec): Record<string, unknown> {
+  const tables = m.tablesOf(db.id);
+  const parts = tables.flatMap((t) => m.partitionsOf(t.id));
+  const count = <T extends { status: string }>(xs: T[], s: string) => xs.filter((x) => x.status === s).length;
+  return {
+    id: db.id,
+    sourceId: db.sourceId,
+    name: db.name,
+    dstProjectName: db.dstProjectName,
+    dstName: db.dstName,
+    status: rollupStatus(tables),
+    numRows: tables.reduce((n, t) => n + t.numRows, 0),
+    size: tables.reduce((n, t) => n + t.size, 0),
+    tables: tables.length,
+    tablesDoing: count(tables, 'DOING'),
+    tablesDone: count(tables, 'DONE'),
+    tablesFailed: count(tables, 'FAILED'),
+    tablesPartDone: count(tables, 'PART_DONE'),
+    partitions: parts.length,
+    partitionsDoing: count(parts, 'DOING'),
+    partitionsDone: count(parts, 'DONE'),
+    partitionsFailed: count(parts, 'FAILED'),
+    createTime: formatTime(db.createTime),
+    updateTime: formatTime(db.updateTime),
+  };
+}
+
+export function tableView(t: TableRec): Record<string, unknown> {
+  return {
+    id: t.id,
+    sourceId: t.sourceId,
+    dbId: t.dbId,
+    dbName: t.dbName,
+    name: t.name,
+    type: t.type,
+    hasPartitions: t.hasPartitions,
+    dstProjectName: t.dstProjectName,
+    dstSchemaName: t.dstSchemaName,
+    dstName: t.dstName,
+    status: t.status,
+    lastDdlTime: formatTime(t.lastDdlTime),
+    numRows: t.numRows,
+    size: t.size,
+    schema: { columns: clone(t.columns), partitions: clone(t.partitionColumns) },
+    updateTime: formatTime(t.updateTime),
+  };
+}
+
+export function partitionView(p: PartitionRec): Record<string, unknown> {
+  return {
+    id: p.id,
+    sourceId: p.sourceId,
+    dbId: p.dbId,
+    dbName: p.dbName,
+    tableId: p.tableId,
+    tableName: p.tableName,
+    value: p.value,
+    dstValue: p.dstValue,
+    status: p.status,
+    numRows: p.numRows,
+    size: p.size,
+    lastDdlTime: formatTime(p.lastDdlTime),
+    updated: p.updated,
+    updateTime: formatTime(p.updateTime),
+  };
+}
+
+export function jobView(m: MmsModel, job: JobRec): Record<string, unknown> {
+  const tasks = m.tasksOf(job);
+  return {
+    id: job.id,
+    name: job.name,
+    sourceId: job.sourceId,
+    sourceName: m.sources.get(job.sourceId)?.name ?? null,
+    dbId: job.dbId,
+    srcDbName: job.srcDbName,
+    srcSchemaName: job.srcSchemaName,
+    dstDbName: job.dstDbName,
+    dstSchemaName: job.dstSchemaName,
+    type: job.type,
+    status: jobStatus(m, job),
+    stopped: job.stopped,
+    taskNum: tasks.length,
+    taskDone: tasks.filter((t) => t.status === 'DONE').length,
+    timerId: job.timerId,
+    createTime: formatTime(job.createTime),
+    updateTime: formatTime(job.updateTime),
+    startTime: formatTimeOrNull(job.startTime),
+    endTime: formatTimeOrNull(job.endTime),
+    config: clone(job.config),
+  };
+}
+
+/** `partition`: the task's partition values joined by commas (null for an unpartitioned table). */
+export function taskView(m: MmsModel, task: TaskRec): Record<string, unknown> {
+  const values = taskPartitionValues(m, task.partitionIds);
+  const table = m.tables.get(task.tableId);
+  return {
+    id: task.id,
+    jobId: task.jobId,
+    jobName: m.jobs.get(task.jobId)?.name ?? null,
+    sourceId: task.sourceId,
+    dbId: task.dbId,
+    tableId: task.tableId,
+    srcDbName: task.srcDbName,
+    srcTableName: task.srcTableName,
+    dstDbName: task.dstDbName,
+    dstSchemaName: task.dstSchemaName,
+    dstTableName: task.dstTableName,
+    partition: table?.hasPartitions ? values.join(',') : null,
+    partitionNum: values.length,
+    partitionFilter: task.partitionFilter,
+    type: task.type,
+    status: task.status,
+    running: taskRunning(m, task),
+    stopped: taskStopped(m, task),
+    retriedTimes: task.retriedTimes,
+    startTime: formatTimeOrNull(task.startTime),
+    endTime: formatTimeOrNull(task.endTime),
+    createTime: formatTime(task.createTime),
+    updateTime: formatTime(task.updateTime),
+  };
+}
+
+export function taskLogView(log: TaskLogRec): Record<string, unknown> {
+  return { ...log, createTime: formatTime(log.createTime) };
+}
+
+export function asyncTaskView(t: AsyncTaskRec): Record<string, unknown> {
+  return {
+    id: t.id,
+    sourceId: t.sourceId,
+    type: t.type,
+    objectId: t.objectId,
+    status: t.status,
+    running: t.running,
+    progress: t.progress,
+    result: t.result,
+    errorMsg: t.errorMsg,
+    startTime: formatTime(t.startTime),
+    endTime: formatTimeOrNull(t.endTime),
+    createTime: formatTime(t.createTime),
+  };
+}
+
+/** Timers carry epoch-ms times (MMS.md: timers may use epoch-ms), unlike everything else. */
+export function timerView(t: TimerRec, full = false): Record<string, unknown> {
+  return {
+    id: t.id,
+    name: t.name,
+    sourceId: t.sourceId,
+    dbId: t.dbId,
+    srcDbName: t.srcDbName,
+    scheduleType: t.scheduleType,
+    value: t.value,
+    type: t.type,
+    stopped: t.stopped,
+    createTime: t.createTime,
+    ...(full ? { updateTime: t.updateTime, config: clone(timerConfig(t)) } : {}),
+  };
+}
+
+/** Timer logs use ISO-8601 with an offset, the third time format MMS.md allows. */
+export function timerLogView(log: TimerLogRec): Record<string, unknown> {
+  return {
+    id: log.id,
+    sourceId: log.sourceId,
+    timerId: log.timerId,
+    status: log.status,
+    action: log.action,
+    msg: log.msg,
+    createTime: formatIso(log.createTime),
+  };
+}
