@@ -1,0 +1,156 @@
+// Builds the whole bot from a config: stores, MMS clients, authorization, confirmation, the Slack app
+// and the watcher. `main.ts`, the sandbox and the end-to-end tests all start it through here.
+import type { Server } from 'node:http';
+import { WebClient } from '@slack/web-api';
+import { Authz } from './authz.js';
+import type { Config } from './config.js';
+import { ConfirmFlow } from './confirm/flow.js';
+import { createLogger, type Logger } from './log.js';
+import { createMetrics } from './metrics.js';
+import { createMmsClients, type MmsClientsOptions } from './mms/clients.js';
+import { type CredentialSource, chainCredentials } from './mms/credentials.js';
+import type { Services } from './operations/services.js';
+import { createSlackApp, type SlackApp } from './slack/app.js';
+import { Dispatcher } from './slack/dispatch.js';
+import { openMigrateForm } from './slack/views.js';
+import { AuditStore } from './store/audit.js';
+import { ConfirmationStore } from './store/confirmations.js';
+import { type Db, openDb } from './store/db.js';
+import { WatchStore } from './store/watches.js';
+import { Watcher, type WatcherOptions } from './watch/watcher.js';
+
+export interface BotOptions {
+  config: Config;
+  logger?: Logger;
+  credentials?: CredentialSource;
+  /** The clock for expiry, polling and rendering; tests pin it. */
+  now?: () => number;
+  mms?: Partial<MmsClientsOptions>;
+  slack?: { processBeforeResponse?: boolean; ackBudgetMs?: number; retries?: number };
+  watcher?: Partial<WatcherOptions> & { enabled?: boolean };
+  /** Interface to listen on in HTTP mode (tests: 127.0.0.1). */
+  host?: string;
+}
+
+export interface Bot {
+  config: Config;
+  db: Db;
+  services: Services;
+  flow: ConfirmFlow;
+  dispatcher: Dispatcher;
+  slack: SlackApp;
+  watcher: Watcher;
+  logger: Logger;
+  start(): Promise<Server | undefined>;
+  stop(): Promise<void>;
+}
+
+export function buildBot(o: BotOptions): Bot {
+  const { config } = o;
+  const logger = o.logger ?? createLogger(config.logLevel);
+  const now = o.now ?? Date.now;
+  const metrics = createMetrics();
+  const db = openDb(config.databasePath);
+  const credentials = o.credentials ?? chainCredentials();
+  const clients = createMmsClients({
+    credentials,
+    endpointOverride: config.mms.endpoint,
+    onCall: (c) => {
+      metrics.mmsCalls.inc({ action: c.action, outcome: c.ok ? 'ok' : (c.kind ?? 'error') });
+      metrics.mmsLatency.observe({ action: c.action }, c.ms / 1000);
+    },
+    ...o.mms,
+  });
+  // The bot's own Web API client, for work outside a listener (group lookups, the watcher).
+  const web = new WebClient(config.slack.botToken, {
+    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+    retryConfig: { retries: o.slack?.retries ?? 3, factor: 2, minTimeout: 1000 },
+  });
+  const authz = new Authz(
+    config,
+    async (group) => (await web.usergroups.users.list({ usergroup: group })).users ?? [],
+    now,
+  );
+  const services: Services = {
+    config,
+    clients,
+    credentials,
+    authz,
+    audit: new AuditStore(db, now),
+    watches: new WatchStore(db, now),
+    confirmations: new ConfirmationStore(db, now),
+  };
+  const flow = new ConfirmFlow({
+    store: services.confirmations,
+    audit: services.audit,
+    authz,
+    ttlSeconds: config.confirmTtlSeconds,
+    now,
+  });
+  const dispatcher = new Dispatcher({
+    services,
+    flow,
+    logger,
+    now: () => new Date(now()),
+    openMigrateForm,
+  });
+  const watcher = new Watcher({
+    db,
+    services,
+    flow,
+    web,
+    logger: logger.child({ component: 'watcher' }),
+    metrics,
+    now,
+    intervalSeconds: config.watchIntervalSeconds,
+    notifyChannel: config.notifyChannel,
+    render: (region) => dispatcher.render(region),
+    ...o.watcher,
+  });
+  let ready = false;
+  const slack = createSlackApp({
+    config,
+    logger,
+    metrics,
+    dispatcher,
+    flow,
+    ready: () => ready,
+    form: { dispatcher, logger },
+    home: { logger, view: (user) => watcher.homeView(user) },
+    onWatch: (w) => watcher.register(w),
+    ...o.slack,
+  });
+  return {
+    config,
+    db,
+    services,
+    flow,
+    dispatcher,
+    slack,
+    watcher,
+    logger,
+    async start() {
+      await checkToken(web);
+      const server = await slack.start(config.slack.port, o.host);
+      if (o.watcher?.enabled !== false) watcher.start();
+      ready = true;
+      return server;
+    },
+    async stop() {
+      ready = false;
+      await watcher.stop();
+      await slack.stop().catch((err: unknown) => logger.warn({ err }, 'stopping the Slack app'));
+      db.close();
+    },
+  };
+}
+
+/** Fails start-up with a clear message when Slack rejects the bot token (or cannot be reached). */
+async function checkToken(web: WebClient): Promise<void> {
+  try {
+    await web.auth.test();
+  } catch (e) {
+    const code = (e as { data?: { error?: string } }).data?.error ?? (e as Error).message;
+    throw new Error(`Slack did not accept SLACK_BOT_TOKEN (auth.test: ${code})`);
+  }
+}

@@ -1,0 +1,215 @@
+// Pending writes: plan → stored confirmation → approve (authorize, claim once, re-check, execute) or
+// cancel or expire. Slack I/O stays in slack/; this module returns what happened and the card to show.
+import { z } from 'zod';
+import type { Authz } from '../authz.js';
+import type { WriteOperation } from '../config.js';
+import { MmsError } from '../mms/errors.js';
+import { redactText } from '../mms/redact.js';
+import { type AnyWrite, findWrite } from '../operations/catalog.js';
+import type { OpContext, WatchRequest } from '../operations/types.js';
+import { type ConfirmParam, confirmCard, type PendingView } from '../slack/blocks/confirm.js';
+import type { RenderCtx, SlackMessage } from '../slack/blocks/types.js';
+import type { AuditStore } from '../store/audit.js';
+import type { Confirmation, ConfirmationStore } from '../store/confirmations.js';
+
+const View = z.object({
+  title: z.string(),
+  params: z.array(z.object({ label: z.string(), value: z.string() })),
+  warnings: z.array(z.string()),
+});
+
+export interface FlowDeps {
+  store: ConfirmationStore;
+  audit: AuditStore;
+  authz: Authz;
+  ttlSeconds: number;
+  now: () => number;
+}
+
+export type ApproveResult =
+  | { kind: 'missing' }
+  /** Not allowed: the card stays as it is; the reason goes to the clicker alone. */
+  | { kind: 'rejected'; reason: string; confirmation: Confirmation }
+  /** Already confirmed, cancelled or expired: show the card as it is now. */
+  | { kind: 'settled'; confirmation: Confirmation }
+  | { kind: 'finished'; confirmation: Confirmation; watch?: WatchRequest };
+
+export class ConfirmFlow {
+  constructor(private readonly d: FlowDeps) {}
+
+  /** Stores the plan and returns the card; a write already pending for the same job returns that one. */
+  async request(ctx: OpContext, op: AnyWrite, params: unknown, responseUrl?: string) {
+    const plan = await op.plan(ctx, params);
+    const { confirmation, created } = this.d.store.create({
+      operation: op.name,
+      region: ctx.region,
+      payload: plan.payload,
+      view: { title: plan.title, params: plan.params, warnings: plan.warnings },
+      lockKey: plan.lockKey,
+      team: ctx.team,
+      channel: ctx.channel,
+      requestedBy: ctx.user,
+      responseUrl,
+      secondApprover: this.d.authz.needsSecondApprover(op.name),
+      ttlSeconds: this.d.ttlSeconds,
+    });
+    if (created) {
+      this.d.audit.record({
+        user: ctx.user,
+        action: 'requested',
+        operation: op.name,
+        params: plan.payload,
+        channel: ctx.channel,
+        team: ctx.team,
+        confirmationId: confirmation.id,
+      });
+    }
+    return { confirmation, created };
+  }
+
+  async approve(
+    id: string,
+    user: string,
+    contextFor: (c: Confirmation) => OpContext,
+  ): Promise<ApproveResult> {
+    this.expire();
+    const c = this.d.store.get(id);
+    if (!c) return { kind: 'missing' };
+    if (c.state !== 'pending') return { kind: 'settled', confirmation: c };
+    const op = findWrite(c.operation);
+    if (!op) return this.end(c, 'failed', user, `Unknown operation ${c.operation}; nothing ran.`);
+    const allowed = await this.d.authz.canConfirm(op.name as WriteOperation, user, c.requestedBy);
+    if (!allowed.ok) {
+      this.d.audit.record({
+        user,
+        action: 'rejected',
+        operation: op.name,
+        outcome: allowed.reason,
+        channel: c.channel,
+        confirmationId: id,
+      });
+      return { kind: 'rejected', reason: allowed.reason, confirmation: c };
+    }
+    // Single use: only the click that moves pending → running goes on.
+    if (!this.d.store.claim(id, user)) return { kind: 'settled', confirmation: this.d.store.get(id)! };
+    this.d.audit.record({
+      user,
+      action: 'confirmed',
+      operation: op.name,
+      channel: c.channel,
+      confirmationId: id,
+    });
+
+    const payload = op.payload.safeParse(safeJson(c.payload));
+    if (!payload.success)
+      return this.end(c, 'failed', user, 'The stored request could not be read back; nothing ran.');
+    const ctx = contextFor(c);
+    try {
+      const changes = await op.recheck(ctx, payload.data);
+      if (changes.length) {
+        this.d.audit.record({
+          user,
+          action: 'changed',
+          operation: op.name,
+          outcome: changes.join('; '),
+          confirmationId: id,
+        });
+        return this.end(c, 'changed', user, changes.join('\n'));
+      }
+    } catch (e) {
+      return this.end(c, 'failed', user, `Could not re-check before running; nothing ran. ${errorText(e)}`);
+    }
+    try {
+      const outcome = await op.execute(ctx, payload.data);
+      const done = this.end(c, outcome.ok ? 'done' : 'failed', user, outcome.text);
+      return { ...done, watch: outcome.watch };
+    } catch (e) {
+      return this.end(c, 'failed', user, errorText(e));
+    }
+  }
+
+  async cancel(id: string, user: string): Promise<ApproveResult> {
+    this.expire();
+    const c = this.d.store.get(id);
+    if (!c) return { kind: 'missing' };
+    if (c.state !== 'pending') return { kind: 'settled', confirmation: c };
+    const allowed = await this.d.authz.canCancel(user, c.requestedBy);
+    if (!allowed.ok) return { kind: 'rejected', reason: allowed.reason, confirmation: c };
+    return this.end(c, 'cancelled', user, 'Cancelled; nothing ran.');
+  }
+
+  /** Expires due confirmations; returns them so their cards can be edited. */
+  expire(): Confirmation[] {
+    const due = this.d.store.expireDue();
+    for (const c of due) {
+      this.d.audit.record({
+        user: c.requestedBy,
+        action: 'expired',
+        operation: c.operation,
+        confirmationId: c.id,
+      });
+    }
+    return due;
+  }
+
+  card(c: Confirmation, render: RenderCtx): SlackMessage {
+    return confirmCard(this.view(c), render);
+  }
+
+  view(c: Confirmation): PendingView {
+    const v = View.safeParse(safeJson(c.view));
+    const view = v.success ? v.data : { title: c.operation, params: [] as ConfirmParam[], warnings: [] };
+    return {
+      id: c.id,
+      title: view.title,
+      region: c.region,
+      params: view.params,
+      warnings: view.warnings,
+      requestedBy: c.requestedBy,
+      expiresAt: new Date(c.expiresAt),
+      secondApprover: c.secondApprover,
+      state: c.state,
+      actedBy: c.actedBy ?? undefined,
+      outcome: c.state === 'changed' ? undefined : (c.outcome ?? undefined),
+      changes: c.state === 'changed' ? (c.outcome ?? '').split('\n').filter(Boolean) : undefined,
+    };
+  }
+
+  private end(
+    c: Confirmation,
+    state: 'done' | 'failed' | 'changed' | 'cancelled',
+    user: string,
+    outcome: string,
+  ): { kind: 'finished'; confirmation: Confirmation } {
+    const text = redactText(outcome).slice(0, 1500);
+    this.d.store.finish(c.id, state, user, text);
+    const action =
+      state === 'done' ? 'ran' : state === 'failed' ? 'failed' : state === 'cancelled' ? 'cancelled' : null;
+    if (action)
+      this.d.audit.record({
+        user,
+        action,
+        operation: c.operation,
+        outcome: text,
+        channel: c.channel,
+        confirmationId: c.id,
+      });
+    return { kind: 'finished', confirmation: this.d.store.get(c.id)! };
+  }
+}
+
+function safeJson(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return null;
+  }
+}
+
+/** MMS errors carry their own redacted, specific message; anything else is summarised. */
+export function errorText(e: unknown): string {
+  if (e instanceof MmsError) {
+    return `MMS error (${e.kind}${e.code ? `, ${e.code}` : ''}): ${e.message}${e.requestId ? ` [request ${e.requestId}]` : ''}`;
+  }
+  return redactText(e instanceof Error ? e.message : String(e));
+}

@@ -1,0 +1,84 @@
+// Pieces every operation shares: argument schemas, name resolution with user-facing errors, paging.
+import { z } from 'zod';
+import type { Paging } from '../mms/client.js';
+import { must, resolveDb, resolveJob, resolveSource, resolveTimer } from '../mms/resolve.js';
+import type { DataSource, Db, Job, Timer } from '../mms/schemas.js';
+import type { Pager } from '../slack/blocks/types.js';
+import type { OpContext, PositionalSpec } from './types.js';
+
+export const PAGE_SIZE = 20;
+
+export const sourcePos: PositionalSpec = { name: 'source', required: true, help: 'data source name or id' };
+export const jobPos: PositionalSpec = { name: 'job', required: true, help: 'job name or id' };
+export const taskPos: PositionalSpec = { name: 'task', required: true, help: 'task id' };
+export const timerPos: PositionalSpec = { name: 'timer', required: true, help: 'timer name or id' };
+export const dbPos: PositionalSpec = { name: 'db', required: true, help: 'source database name' };
+
+/** A required positional: the message names it and says what it holds. */
+export const req = (name: string, what: string) =>
+  z
+    .string({ error: `missing <${name}>: ${what}` })
+    .trim()
+    .min(1, `missing <${name}>: ${what}`);
+
+export const opt = z.string().trim().min(1).optional();
+
+export const idArg = (name: string) =>
+  z
+    .string({ error: `missing <${name}>: a numeric ${name} id` })
+    .trim()
+    .regex(/^\d{1,15}$/, `<${name}> must be a numeric ${name} id`)
+    .transform(Number);
+
+export const page = z
+  .string()
+  .regex(/^\d{1,5}$/, '--page takes a page number (1, 2, …)')
+  .transform(Number)
+  .refine((n) => n >= 1, '--page starts at 1')
+  .optional();
+
+export const bool = z.boolean().optional().default(false);
+
+/** Comma-separated names; empty entries dropped. */
+export const nameList = (flag: string) =>
+  z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .refine((l) => l.length > 0, `--${flag} takes a comma-separated list of names`)
+    .refine(
+      (l) => l.every((n) => /^[\w.$-]{1,256}$/.test(n)),
+      `--${flag}: names may hold letters, digits, _ . $ -`,
+    )
+    .optional();
+
+export function paging(p: number | undefined): Required<Paging> {
+  return { pageNum: p ?? 1, pageSize: PAGE_SIZE };
+}
+
+/** The pager of a list; renderers add `--region` to its command when needed. */
+export function pager(_ctx: OpContext, command: string, pageNum: number, total: number): Pager {
+  return { command, pageNum, pageSize: PAGE_SIZE, total };
+}
+
+export async function source(ctx: OpContext, input: string): Promise<DataSource> {
+  return must('source', await resolveSource(ctx.mms, input)).item;
+}
+
+export async function job(ctx: OpContext, sid: number, input: string): Promise<Job> {
+  return must('job', await resolveJob(ctx.mms, sid, input)).item;
+}
+
+export async function timer(ctx: OpContext, sid: number, input: string): Promise<Timer> {
+  return must('timer', await resolveTimer(ctx.mms, sid, input)).item;
+}
+
+export async function db(ctx: OpContext, sid: number, input: string): Promise<Db> {
+  return must('database', await resolveDb(ctx.mms, sid, input)).item;
+}
+
+export const ref = (s: { id: number; name: string }) => `${s.name} (#${s.id})`;

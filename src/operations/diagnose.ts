@@ -1,0 +1,127 @@
+// `diagnose`: failed tasks of a job (or one task), their causes and fixes from the task logs, and the
+// verification results. The watcher uses the same `diagnoseFailures`.
+import { z } from 'zod';
+import { MmsError } from '../mms/errors.js';
+import { ResolveError } from '../mms/resolve.js';
+import type { DataSource, Job, Task } from '../mms/schemas.js';
+import { diagnosisMessage } from '../slack/blocks/diagnosis.js';
+import { type Diagnosis, diagnoseTask, verificationFromLogs } from '../watch/diagnose.js';
+import { ref, req, job as resolveJobArg, source, sourcePos } from './common.js';
+import type { OpContext, ReadOp } from './types.js';
+
+const FAILED = ['SCHEMA_FAILED', 'DATA_FAILED', 'VERIFICATION_FAILED'] as const;
+/** Reading logs costs one call per task: diagnose this many in detail, count the rest. */
+const MAX_DETAILED = 20;
+
+export interface VerificationResult {
+  table: string;
+  source: number;
+  destination: number;
+  ok: boolean;
+}
+
+export interface FailureReport {
+  failedTasks: Task[];
+  diagnoses: Diagnosis[];
+  verification: VerificationResult[];
+}
+
+const tableOf = (t: Task) =>
+  `${t.srcDbName ?? '?'}.${t.srcTableName ?? '?'}${t.partition ? ` [${t.partition}]` : ''}`;
+
+/** One ListMmsTasks per failed status (the filter takes one value), then the logs of each failed task. */
+export async function diagnoseFailures(ctx: OpContext, s: DataSource, jobId: number): Promise<FailureReport> {
+  const failedTasks: Task[] = [];
+  for (const status of FAILED) {
+    const res = await ctx.mms.listTasks(s.id, { jobId, status, pageNum: 1, pageSize: 100 });
+    failedTasks.push(...res.items);
+  }
+  const detailed = failedTasks.slice(0, MAX_DETAILED);
+  const diagnoses: Diagnosis[] = [];
+  const verification: VerificationResult[] = [];
+  for (const t of detailed) {
+    const entries = await ctx.mms.listTaskLogs(s.id, t.id);
+    diagnoses.push(diagnoseTask(t, entries, { region: ctx.region, source: String(s.id) }));
+    const v = verificationFromLogs(entries);
+    if (v) verification.push({ table: tableOf(t), ...v, ok: v.source === v.destination });
+  }
+  return { failedTasks, diagnoses, verification };
+}
+
+export const diagnose: ReadOp<{ source: string; target: string }> = {
+  kind: 'read',
+  spec: {
+    name: 'diagnose',
+    group: 'Jobs',
+    summary: 'Failed tasks of a job or one task: causes, fixes, verification results',
+    positionals: [
+      sourcePos,
+      { name: 'job or task', required: true, help: 'job name or id, or task:<id> / job:<id>' },
+    ],
+    flags: {},
+    examples: [
+      'diagnose hive-prod sales_orders_2025',
+      'diagnose hive-prod task:7680',
+      'diagnose hive-prod 10',
+    ],
+  },
+  params: z
+    .object({
+      source: req('source', 'a data source name or id'),
+      'job or task': req('job or task', 'a job or a task'),
+    })
+    .transform((x) => ({ source: x.source, target: x['job or task'] })),
+  run: async (ctx, p) => {
+    const s = await source(ctx, p.source);
+    const target = await jobOrTask(ctx, s, p.target);
+    if (target.kind === 'task') {
+      const t = target.task;
+      const entries = await ctx.mms.listTaskLogs(s.id, t.id);
+      const v = verificationFromLogs(entries);
+      const diagnoses = /FAILED/.test(t.status ?? '')
+        ? [diagnoseTask(t, entries, { region: ctx.region, source: String(s.id) })]
+        : [];
+      const verification = v ? [{ table: tableOf(t), ...v, ok: v.source === v.destination }] : [];
+      return diagnosisMessage(s, `task ${t.id} (${tableOf(t)})`, diagnoses, verification, ctx.render);
+    }
+    const j = target.job;
+    const report = await diagnoseFailures(ctx, s, j.id);
+    const more = report.failedTasks.length - report.diagnoses.length;
+    const subject = `job ${ref(j)}${more > 0 ? ` — ${report.failedTasks.length} failed tasks, first ${report.diagnoses.length} read` : ''}`;
+    return diagnosisMessage(s, subject, report.diagnoses, report.verification, ctx.render);
+  },
+};
+
+type Target = { kind: 'job'; job: Job } | { kind: 'task'; task: Task };
+
+/** MMS.md §1: a job id or name is a job; `task:<id>` is a task; a bare number that is both asks. */
+async function jobOrTask(ctx: OpContext, s: DataSource, input: string): Promise<Target> {
+  const m = /^(job|task):(\d+)$/i.exec(input);
+  if (m?.[1]?.toLowerCase() === 'task')
+    return { kind: 'task', task: await ctx.mms.getTask(s.id, Number(m[2])) };
+  if (m) return { kind: 'job', job: await ctx.mms.getJob(s.id, Number(m[2])) };
+  if (!/^\d+$/.test(input)) return { kind: 'job', job: await resolveJobArg(ctx, s.id, input) };
+  const id = Number(input);
+  const [j, t] = await Promise.all([
+    ctx.mms.getJob(s.id, id).catch(notFoundAsNull),
+    ctx.mms.getTask(s.id, id).catch(notFoundAsNull),
+  ]);
+  if (j && t) {
+    throw new ResolveError('job', {
+      kind: 'ambiguous',
+      input,
+      candidates: [
+        { id, name: `job ${id} (${j.name})`, token: `job:${id}` },
+        { id, name: `task ${id} (${tableOf(t)})`, token: `task:${id}` },
+      ],
+    });
+  }
+  if (j) return { kind: 'job', job: j };
+  if (t) return { kind: 'task', task: t };
+  throw new ResolveError('job', { kind: 'not-found', input, near: [] });
+}
+
+function notFoundAsNull(e: unknown): null {
+  if (e instanceof MmsError && e.kind === 'not-found') return null;
+  throw e;
+}

@@ -1,0 +1,167 @@
+// Managing a job: stop, start (resume), retry, delete. Each re-reads the job at confirm time and runs
+// only if it is still in a state where the action makes sense (MMS.md §5: re-read after every write).
+import { z } from 'zod';
+import type { WriteOperation } from '../config.js';
+import type { MmsClient } from '../mms/client.js';
+import type { Job } from '../mms/schemas.js';
+import { job, jobPos, ref, req, source, sourcePos } from './common.js';
+import { UsageError, type WriteOp } from './types.js';
+
+const Payload = z.object({
+  sourceId: z.number(),
+  sourceName: z.string(),
+  jobId: z.number(),
+  jobName: z.string(),
+  status: z.string().nullable(),
+  stopped: z.boolean().nullable(),
+});
+type Payload = z.infer<typeof Payload>;
+
+const Params = z.object({
+  source: req('source', 'a data source name or id'),
+  job: req('job', 'a job name or id'),
+});
+type Params = z.infer<typeof Params>;
+
+const describe = (j: Pick<Job, 'status' | 'stopped'>) =>
+  `${j.status ?? 'unknown'}${j.stopped ? ' (stopped)' : ''}`;
+
+interface JobAction {
+  name: WriteOperation;
+  title: string;
+  summary: string;
+  /** Why the action does not fit the job's state, or null when it does. */
+  refuse(j: Job): string | null;
+  call(mms: MmsClient, sid: number, jobId: number): Promise<unknown>;
+  warnings: string[];
+  done: (j: string) => string;
+  /** Whether the job is worth watching after the action. */
+  watch: boolean;
+}
+
+function jobAction(a: JobAction): WriteOp<Params, Payload> {
+  return {
+    kind: 'write',
+    name: a.name,
+    spec: {
+      name: a.name,
+      group: 'Jobs',
+      summary: a.summary,
+      positionals: [sourcePos, jobPos],
+      flags: {},
+      examples: [`${a.name} hive-prod sales_orders_2025`, `${a.name} hive-prod 10`],
+    },
+    params: Params,
+    payload: Payload,
+    async plan(ctx, p) {
+      const s = await source(ctx, p.source);
+      const j = await job(ctx, s.id, p.job);
+      const why = a.refuse(j);
+      if (why) throw new UsageError(`Cannot ${a.name} job ${ref(j)}: ${why}`);
+      return {
+        title: a.title,
+        params: [
+          { label: 'Region', value: ctx.region },
+          { label: 'Source', value: ref(s) },
+          { label: 'Job', value: ref(j) },
+          { label: 'Database', value: j.srcDbName ?? '?' },
+          { label: 'Current status', value: describe(j) },
+        ],
+        warnings: a.warnings,
+        lockKey: `job:${ctx.region}:${s.id}:${j.id}`,
+        payload: {
+          sourceId: s.id,
+          sourceName: s.name,
+          jobId: j.id,
+          jobName: j.name,
+          status: j.status ?? null,
+          stopped: j.stopped ?? null,
+        },
+      };
+    },
+    async recheck(ctx, x) {
+      const j = await ctx.mms.getJob(x.sourceId, x.jobId);
+      const changes: string[] = [];
+      if ((j.status ?? null) !== x.status || (j.stopped ?? null) !== x.stopped) {
+        changes.push(`job status is now ${describe(j)} (was ${describe(x)})`);
+      }
+      const why = a.refuse(j);
+      if (why && !changes.length) changes.push(why);
+      return changes;
+    },
+    async execute(ctx, x) {
+      await a.call(ctx.mms, x.sourceId, x.jobId);
+      return {
+        ok: true,
+        text: a.done(`${x.jobName} (#${x.jobId})`),
+        watch: a.watch
+          ? {
+              kind: 'job',
+              sourceId: x.sourceId,
+              sourceName: x.sourceName,
+              objectId: x.jobId,
+              label: x.jobName,
+            }
+          : undefined,
+      };
+    },
+  };
+}
+
+const running = (j: Job) => !j.stopped && (j.status === 'DOING' || j.status === 'INIT');
+
+export const stopJob = jobAction({
+  name: 'stop',
+  title: 'Stop migration job',
+  summary: 'Stop a running job (resume it later with start)',
+  refuse: (j) =>
+    j.stopped ? 'it is already stopped' : running(j) ? null : `it is ${describe(j)}, not running`,
+  call: (m, s, id) => m.stopJob(s, id),
+  warnings: ['Running tasks are paused; `start` resumes the job where it stopped.'],
+  done: (j) => `Stop requested for job ${j}.`,
+  watch: true,
+});
+
+export const startJob = jobAction({
+  name: 'start',
+  title: 'Resume stopped migration job',
+  summary: 'Resume a job that stop stopped',
+  refuse: (j) =>
+    j.stopped
+      ? null
+      : j.status === 'FAILED'
+        ? 'it is not stopped; `start` only resumes stopped jobs — use `retry` to rerun failed tasks'
+        : `it is not stopped (status ${describe(j)}); \`start\` only resumes a job that \`stop\` stopped`,
+  call: (m, s, id) => m.startJob(s, id),
+  warnings: ['Writes to the source tables should still be stopped, or verification will fail.'],
+  done: (j) => `Job ${j} resumed.`,
+  watch: true,
+});
+
+export const retryJob = jobAction({
+  name: 'retry',
+  title: 'Retry failed migration job',
+  summary: 'Rerun the failed tasks of a job',
+  refuse: (j) => (j.status === 'FAILED' ? null : `it is ${describe(j)}; only a FAILED job can be retried`),
+  call: (m, s, id) => m.retryJob(s, id),
+  warnings: [
+    'Fix the cause first (`/mms diagnose`), or the tasks fail the same way again.',
+    'Writes to the source tables should be stopped, or verification will fail.',
+  ],
+  done: (j) => `Retry started for job ${j}.`,
+  watch: true,
+});
+
+export const deleteJob = jobAction({
+  name: 'delete',
+  title: 'Delete migration job',
+  summary: 'Delete a job and its tasks (not a running one)',
+  refuse: (j) => (running(j) ? 'it is running; stop it first' : null),
+  call: (m, s, id) => m.deleteJob(s, id),
+  warnings: [
+    'The job and its task history are deleted in MMS. Data already migrated to MaxCompute stays.',
+    'This cannot be undone.',
+  ],
+  done: (j) => `Job ${j} deleted.`,
+  watch: false,
+});

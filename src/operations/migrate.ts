@@ -1,0 +1,346 @@
+// Creating migration jobs (`migrate`) and timers (`schedule`): scope and options are parsed once here.
+import { z } from 'zod';
+import type { JobSpec, TimerSpec } from '../mms/client.js';
+import { listAll } from '../mms/client.js';
+import { MmsError } from '../mms/errors.js';
+import { nearNames } from '../mms/resolve.js';
+import type { DataSource, Db } from '../mms/schemas.js';
+import { bool, dbPos, nameList, ref, req, db as resolveDbArg, source, sourcePos } from './common.js';
+import type { FlagSpec, OpContext, Plan } from './types.js';
+import { UsageError, type WriteOp } from './types.js';
+
+export const MIGRATE_FLAGS: Record<string, FlagSpec> = {
+  tables: { type: 'string', hint: 'a,b', help: 'only these tables (default: the whole database)' },
+  include: { type: 'string', hint: 'a,b', help: 'whole database, only these tables (whitelist)' },
+  exclude: { type: 'string', hint: 'a,b', help: 'whole database, except these tables (blacklist)' },
+  partitions: {
+    type: 'string',
+    hint: '<filter>',
+    help: 'partition filter for --tables, e.g. "ds >= \'20250101\'"',
+  },
+  name: { type: 'string', hint: '<n>', help: 'job name (default: <db>_<date>_<time>)' },
+  'no-verify': { type: 'boolean', help: 'skip the row-count verification' },
+  'schema-only': { type: 'boolean', help: 'create target tables only, copy no data' },
+  'data-only': { type: 'boolean', help: 'copy data into existing target tables' },
+  increment: { type: 'boolean', help: 'incremental: only partitions changed since the last run' },
+};
+
+const jobName = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z][\w.-]{0,127}$/, '--name must start with a letter and hold letters, digits, _ . - (≤128)')
+  .optional();
+
+export const ScopeFlags = z
+  .object({
+    source: req('source', 'a data source name or id'),
+    // Optional here so that bare `migrate <source>` can open the form; a plan without it is refused.
+    db: z.string().trim().min(1).optional(),
+    tables: nameList('tables'),
+    include: nameList('include'),
+    exclude: nameList('exclude'),
+    partitions: z.string().trim().min(1).max(2000, '--partitions filter is too long (max 2000)').optional(),
+    name: jobName,
+    'no-verify': bool,
+    'schema-only': bool,
+    'data-only': bool,
+    increment: bool,
+  })
+  .superRefine((o, ctx) => {
+    const bad = (message: string) => ctx.addIssue({ code: 'custom', message });
+    if (o['schema-only'] && o['data-only']) bad('--schema-only and --data-only exclude each other');
+    if (o.tables && (o.include || o.exclude))
+      bad('use --tables, or --include/--exclude on the whole database, not both');
+    if (o.partitions && !o.tables)
+      bad('--partitions needs --tables: the filter applies to the tables you name');
+    if (o['schema-only'] && o.partitions)
+      bad('--partitions copies data; it makes no sense with --schema-only');
+  });
+export type ScopeFlags = z.infer<typeof ScopeFlags>;
+
+/** Job options from the flags; shared by `migrate` and `schedule`. */
+function options(o: ScopeFlags) {
+  return {
+    tables: o.tables,
+    tableWhiteList: o.include,
+    tableBlackList: o.exclude,
+    partitionFilters:
+      o.partitions && o.tables ? Object.fromEntries(o.tables.map((t) => [t, o.partitions!])) : undefined,
+    enableSchemaMigration: !o['data-only'],
+    enableDataMigration: !o['schema-only'],
+    enableVerification: !o['no-verify'] && !o['schema-only'],
+  };
+}
+
+const onOff = (b: boolean | undefined) => (b ? 'on' : 'off');
+
+interface Scope {
+  source: DataSource;
+  db: Db;
+  tableCount: number;
+  params: Array<{ label: string; value: string }>;
+  warnings: string[];
+}
+
+/** Resolves and checks everything a job or timer will name; throws a UsageError on the first problem. */
+async function checkScope(ctx: OpContext, o: ScopeFlags): Promise<Scope> {
+  if (!o.db)
+    throw new UsageError(
+      'missing <db>: the source database to migrate',
+      'Or run `/mms migrate <source>` alone for the form.',
+    );
+  const s = await source(ctx, o.source);
+  const scanned = (s.dbNum ?? 0) > 0 || s.scanId;
+  if (!scanned) {
+    throw new UsageError(`Source ${ref(s)} has not been scanned yet.`, `Run \`/mms scan ${s.id}\` first.`);
+  }
+  if (/DOING/i.test(s.scanStatus ?? '')) {
+    throw new UsageError(`A metadata scan of ${ref(s)} is still running; wait for it to finish.`);
+  }
+  const d = await resolveDbArg(ctx, s.id, o.db);
+  const dbName = o.db;
+  if (d.name !== dbName) {
+    throw new UsageError(`No database named "${o.db}" in ${ref(s)}.`, `Did you mean \`${d.name}\`?`);
+  }
+  const names = (
+    await listAll((pg) => ctx.mms.listTables(s.id, { dbName: d.name, onlyName: true, ...pg }))
+  ).map((t) => t.name);
+  const known = new Set(names);
+  const named = [...(o.tables ?? []), ...(o.include ?? []), ...(o.exclude ?? [])];
+  const missing = named.filter((t) => !known.has(t));
+  if (missing.length) {
+    const near = missing.flatMap((m) => nearNames(m, names, 1).map((n) => `${m} → ${n}?`));
+    throw new UsageError(
+      `Not in ${d.name}: ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ` (+${missing.length - 20} more)` : ''}.`,
+      near.length ? `Did you mean: ${near.join(', ')}` : `See \`/mms tables ${s.id} ${d.name}\`.`,
+    );
+  }
+  let tableCount = names.length;
+  if (o.tables) tableCount = o.tables.length;
+  else if (o.exclude) tableCount = names.length - new Set(o.exclude).size;
+  else if (o.include) tableCount = new Set(o.include).size;
+  if (tableCount <= 0) throw new UsageError('That scope selects no tables.');
+
+  const opts = options(o);
+  const scope = o.tables ? (o.partitions ? 'Partitions' : 'Tables') : 'Database';
+  const params = [
+    { label: 'Region', value: ctx.region },
+    { label: 'Source', value: `${ref(s)} · ${s.type ?? ''}`.trim() },
+    { label: 'Database', value: d.name },
+    { label: 'Target project', value: d.dstProjectName ?? s.dstProject ?? '(source default)' },
+    { label: 'Scope', value: `${scope}: ${tableCount} table${tableCount === 1 ? '' : 's'}` },
+  ];
+  if (o.tables) params.push({ label: 'Tables', value: o.tables.join(', ') });
+  if (o.include) params.push({ label: 'Whitelist (--include)', value: o.include.join(', ') });
+  if (o.exclude) params.push({ label: 'Blacklist (--exclude)', value: o.exclude.join(', ') });
+  if (o.partitions) params.push({ label: 'Partition filter', value: o.partitions });
+  params.push(
+    { label: 'Schema migration', value: onOff(opts.enableSchemaMigration) },
+    { label: 'Data migration', value: onOff(opts.enableDataMigration) },
+    { label: 'Verification (row counts)', value: onOff(opts.enableVerification) },
+    { label: 'Incremental', value: onOff(o.increment) },
+  );
+  const warnings = [
+    'Stop writes to the source tables and partitions before confirming, or row counts drift and verification fails.',
+    'The target project needs a bound quota.',
+  ];
+  if (o.include && o.exclude)
+    warnings.push('Both --include and --exclude are set: MMS applies only the blacklist.');
+  return { source: s, db: d, tableCount, params, warnings };
+}
+
+const stamp = (d: Date) => d.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '_');
+
+// ---- migrate ----
+
+const JobPayload = z.object({
+  sourceId: z.number(),
+  sourceName: z.string(),
+  spec: z.custom<JobSpec>((v) => typeof v === 'object' && v !== null && 'name' in v && 'srcDbName' in v),
+});
+type JobPayload = z.infer<typeof JobPayload>;
+
+export const migrate: WriteOp<ScopeFlags, JobPayload> = {
+  kind: 'write',
+  name: 'migrate',
+  spec: {
+    name: 'migrate',
+    group: 'Jobs',
+    summary: 'Create a migration job (it starts at once); with only <source> it opens a form',
+    positionals: [sourcePos, dbPos],
+    flags: MIGRATE_FLAGS,
+    examples: [
+      'migrate hive-prod',
+      'migrate hive-prod sales',
+      'migrate hive-prod sales --tables orders,order_items --partitions "ds >= \'20250101\'"',
+      'migrate hive-prod sales --exclude tmp_load,tmp_stage --name sales_full',
+    ],
+  },
+  params: ScopeFlags,
+  payload: JobPayload,
+  async plan(ctx, o): Promise<Plan<JobPayload>> {
+    const scope = await checkScope(ctx, o);
+    const name = o.name ?? `${scope.db.name}_${stamp(ctx.now)}`;
+    const spec: JobSpec = {
+      name,
+      srcDbName: scope.db.name,
+      ...options(o),
+      schemaOnly: o['schema-only'] || undefined,
+      increment: o.increment || undefined,
+      sourceId: scope.source.id,
+      sourceName: scope.source.name,
+    };
+    return {
+      title: 'Create migration job',
+      params: [{ label: 'Job name', value: name }, ...scope.params],
+      warnings: ['The job starts as soon as it is created.', ...scope.warnings],
+      lockKey: `migrate:${ctx.region}:${scope.source.id}:${name}`,
+      payload: { sourceId: scope.source.id, sourceName: scope.source.name, spec },
+    };
+  },
+  async recheck(ctx, x) {
+    const changes: string[] = [];
+    const s = await ctx.mms.getDataSource(x.sourceId);
+    if (s.name !== x.sourceName) changes.push(`the source is now named ${s.name} (was ${x.sourceName})`);
+    if (/DOING/i.test(s.scanStatus ?? '')) changes.push('a metadata scan of the source started');
+    if (await existingJob(ctx, x)) changes.push(`a job named ${x.spec.name} now exists`);
+    return changes;
+  },
+  async execute(ctx, x) {
+    try {
+      const { asyncTaskId } = await ctx.mms.createJob(x.sourceId, x.spec);
+      return {
+        ok: true,
+        text: `Job ${x.spec.name} is being created (async task ${asyncTaskId}); it starts at once. Progress will be posted here.`,
+        watch: {
+          kind: 'async',
+          sourceId: x.sourceId,
+          sourceName: x.sourceName,
+          objectId: asyncTaskId,
+          label: x.spec.name,
+        },
+      };
+    } catch (e) {
+      // CreateMmsJob is not idempotent: after an ambiguous failure, look before saying it failed.
+      if (e instanceof MmsError && (e.kind === 'network' || e.kind === 'server')) {
+        const j = await existingJob(ctx, x).catch(() => null);
+        if (j) {
+          return {
+            ok: true,
+            text: `Job ${x.spec.name} (#${j.id}) was created (MMS answered with an error, but the job exists).`,
+            watch: {
+              kind: 'job',
+              sourceId: x.sourceId,
+              sourceName: x.sourceName,
+              objectId: j.id,
+              label: j.name,
+            },
+          };
+        }
+      }
+      throw e;
+    }
+  },
+};
+
+async function existingJob(ctx: OpContext, x: JobPayload) {
+  const res = await ctx.mms.listJobs(x.sourceId, { name: x.spec.name, pageNum: 1, pageSize: 100 });
+  return res.items.find((j) => j.name === x.spec.name) ?? null;
+}
+
+// ---- schedule ----
+
+const ScheduleFlags = z
+  .object({
+    daily: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, '--daily takes a time HH:MM, e.g. 02:30')
+      .optional(),
+    hourly: z
+      .string()
+      .regex(/^[0-5]?\d$/, '--hourly takes the minute past each hour, 0–59')
+      .optional(),
+  })
+  .superRefine((o, ctx) => {
+    if (!o.daily === !o.hourly)
+      ctx.addIssue({ code: 'custom', message: 'give exactly one of --daily HH:MM or --hourly MM' });
+  });
+
+const ScheduleParams = z.intersection(ScopeFlags, ScheduleFlags);
+type ScheduleParams = z.infer<typeof ScheduleParams>;
+
+const TimerPayload = z.object({
+  sourceId: z.number(),
+  sourceName: z.string(),
+  spec: z.custom<TimerSpec>((v) => typeof v === 'object' && v !== null && 'scheduleType' in v),
+});
+type TimerPayload = z.infer<typeof TimerPayload>;
+
+export const schedule: WriteOp<ScheduleParams, TimerPayload> = {
+  kind: 'write',
+  name: 'schedule',
+  spec: {
+    name: 'schedule',
+    group: 'Timers',
+    summary: 'Create a timer that runs a migration on a schedule',
+    positionals: [sourcePos, dbPos],
+    flags: {
+      daily: { type: 'string', hint: 'HH:MM', help: 'run every day at this time' },
+      hourly: { type: 'string', hint: 'MM', help: 'run every hour at this minute' },
+      ...MIGRATE_FLAGS,
+    },
+    examples: [
+      'schedule hive-prod sales --daily 02:30',
+      'schedule hive-prod sales --hourly 15 --tables orders',
+    ],
+  },
+  params: ScheduleParams,
+  payload: TimerPayload,
+  async plan(ctx, o) {
+    if (o['schema-only'] || o.increment) {
+      throw new UsageError(
+        'Timers run incremental data migrations: --schema-only and --increment do not apply.',
+      );
+    }
+    const scope = await checkScope(ctx, o);
+    const scheduleType = o.daily ? 'Daily' : 'Hourly';
+    const value = o.daily ?? o.hourly!.padStart(2, '0');
+    const name = o.name ?? `${scope.db.name}_${scheduleType.toLowerCase()}_${value.replace(':', '')}`;
+    const spec: TimerSpec = {
+      name,
+      srcDbName: scope.db.name,
+      scheduleType,
+      value,
+      sourceId: scope.source.id,
+      ...options(o),
+    };
+    return {
+      title: 'Create migration timer',
+      params: [
+        { label: 'Timer name', value: name },
+        { label: 'Schedule', value: o.daily ? `daily at ${value}` : `hourly at :${value}` },
+        ...scope.params.filter((p) => p.label !== 'Incremental'),
+      ],
+      warnings: [
+        'Each run migrates what changed since the last one; the source needs scheduled metadata refresh (console), and the timer should fire after it.',
+        ...scope.warnings,
+      ],
+      lockKey: `schedule:${ctx.region}:${scope.source.id}:${name}`,
+      payload: { sourceId: scope.source.id, sourceName: scope.source.name, spec },
+    };
+  },
+  async recheck(ctx, x) {
+    const s = await ctx.mms.getDataSource(x.sourceId);
+    const changes: string[] = [];
+    if (s.name !== x.sourceName) changes.push(`the source is now named ${s.name} (was ${x.sourceName})`);
+    const timers = await ctx.mms.listTimers(x.sourceId, { name: x.spec.name, pageNum: 1, pageSize: 100 });
+    if (timers.items.some((t) => t.name === x.spec.name))
+      changes.push(`a timer named ${x.spec.name} now exists`);
+    return changes;
+  },
+  async execute(ctx, x) {
+    const { timerId } = await ctx.mms.createTimer(x.sourceId, x.spec);
+    const when = x.spec.scheduleType === 'Daily' ? `daily at ${x.spec.value}` : `hourly at :${x.spec.value}`;
+    return { ok: true, text: `Timer ${x.spec.name} (#${timerId}) created: runs ${when}.` };
+  },
+};

@@ -1,0 +1,71 @@
+// Metadata scans: start one (a write: it changes the inventory), and the watcher polls it.
+import { z } from 'zod';
+import { ref, req, source, sourcePos } from './common.js';
+import { UsageError, type WriteOp } from './types.js';
+
+const Payload = z.object({
+  sourceId: z.number(),
+  sourceName: z.string(),
+  dbName: z.string().nullable(),
+  lastScanId: z.number().nullable(),
+});
+type Payload = z.infer<typeof Payload>;
+
+export const scan: WriteOp<{ source: string; db?: string }, Payload> = {
+  kind: 'write',
+  name: 'scan',
+  spec: {
+    name: 'scan',
+    group: 'Scans',
+    summary: 'Start a metadata scan of a source; progress is posted here',
+    positionals: [sourcePos],
+    flags: { db: { type: 'string', hint: '<db>', help: 'scan only this database' } },
+    examples: ['scan hive-prod', 'scan hive-prod --db sales'],
+  },
+  params: z.object({
+    source: req('source', 'a data source name or id'),
+    db: z.string().trim().min(1).optional(),
+  }),
+  payload: Payload,
+  async plan(ctx, p) {
+    const s = await source(ctx, p.source);
+    if (/DOING/i.test(s.scanStatus ?? '')) {
+      throw new UsageError(`A scan of ${ref(s)} is already running (scan ${s.scanId ?? '?'}).`);
+    }
+    return {
+      title: 'Start metadata scan',
+      params: [
+        { label: 'Region', value: ctx.region },
+        { label: 'Source', value: `${ref(s)} · ${s.type ?? ''}`.trim() },
+        { label: 'Scope', value: p.db ? `database ${p.db}` : 'every database' },
+        { label: 'Last scan', value: s.scanId ? `#${s.scanId} (${s.scanStatus ?? 'unknown'})` : 'never' },
+      ],
+      warnings: [
+        'A scan usually takes 1–3 minutes and refreshes the database, table and partition inventory.',
+      ],
+      lockKey: `scan:${ctx.region}:${s.id}`,
+      payload: { sourceId: s.id, sourceName: s.name, dbName: p.db ?? null, lastScanId: s.scanId ?? null },
+    };
+  },
+  async recheck(ctx, x) {
+    const s = await ctx.mms.getDataSource(x.sourceId);
+    const changes: string[] = [];
+    if (s.name !== x.sourceName) changes.push(`the source is now named ${s.name}`);
+    if ((s.scanId ?? null) !== x.lastScanId) changes.push(`another scan (#${s.scanId}) started since`);
+    return changes;
+  },
+  async execute(ctx, x) {
+    const { scanId } = await ctx.mms.createFetchMetadataJob(x.sourceId, x.dbName ? { dbName: x.dbName } : {});
+    return {
+      ok: true,
+      text: `Scan #${scanId} of ${x.sourceName} started. Progress will be posted here.`,
+      watch: {
+        kind: 'scan',
+        sourceId: x.sourceId,
+        sourceName: x.sourceName,
+        objectId: scanId,
+        label: `scan #${scanId}`,
+      },
+    };
+  },
+};

@@ -1,0 +1,191 @@
+// Tasks: list, one task, its logs, and retrying one failed task.
+import { z } from 'zod';
+import { isTaskFailed, TASK_STATUSES, type Task } from '../mms/schemas.js';
+import { logsMessage, taskMessage, tasksMessage } from '../slack/blocks/tasks.js';
+import { idArg, job, opt, page, pager, paging, ref, req, source, sourcePos, taskPos } from './common.js';
+import { type OpContext, type ReadOp, UsageError, type WriteOp } from './types.js';
+
+const taskStatus = z
+  .string()
+  .transform((s) => s.toUpperCase())
+  .pipe(z.enum(TASK_STATUSES, { error: `--status takes one of ${TASK_STATUSES.join(', ')}` }))
+  .optional();
+
+export const tasks: ReadOp<{ source: string; job?: string; status?: string; table?: string; page?: number }> =
+  {
+    kind: 'read',
+    spec: {
+      name: 'tasks',
+      group: 'Tasks',
+      summary: 'List tasks (one per table or partition set)',
+      positionals: [sourcePos],
+      flags: {
+        job: { type: 'string', hint: '<job>', help: 'only this job (name or id)' },
+        status: { type: 'string', hint: '<s>', help: 'one task status, e.g. DATA_FAILED' },
+        table: { type: 'string', hint: '<t>', help: 'source table name' },
+      },
+      paged: true,
+      examples: ['tasks hive-prod --job sales_orders_2025', 'tasks hive-prod --status VERIFICATION_FAILED'],
+    },
+    params: z.object({
+      source: req('source', 'a data source name or id'),
+      job: opt,
+      status: taskStatus,
+      table: opt,
+      page,
+    }),
+    run: async (ctx, p) => {
+      const s = await source(ctx, p.source);
+      const j = p.job ? await job(ctx, s.id, p.job) : null;
+      const res = await ctx.mms.listTasks(s.id, {
+        jobId: j?.id,
+        status: p.status,
+        srcTableName: p.table,
+        ...paging(p.page),
+      });
+      const command = [
+        `tasks ${s.id}`,
+        j ? `--job ${j.id}` : '',
+        p.status ? `--status ${p.status}` : '',
+        p.table ? `--table ${p.table}` : '',
+      ]
+        .filter(Boolean)
+        .join(' ');
+      return tasksMessage(s, res, pager(ctx, command, res.pageNum, res.total), ctx.render);
+    },
+  };
+
+const TaskParams = z.object({ source: req('source', 'a data source name or id'), task: idArg('task') });
+
+export const taskDetail: ReadOp<{ source: string; task: number }> = {
+  kind: 'read',
+  spec: {
+    name: 'task',
+    group: 'Tasks',
+    summary: 'One task: table, phase, status, times',
+    positionals: [sourcePos, taskPos],
+    flags: {},
+    examples: ['task hive-prod 7680'],
+  },
+  params: TaskParams,
+  run: async (ctx, p) => {
+    const s = await source(ctx, p.source);
+    return taskMessage(s, await ctx.mms.getTask(s.id, p.task), ctx.render);
+  },
+};
+
+export const logs: ReadOp<{ source: string; task: number }> = {
+  kind: 'read',
+  spec: {
+    name: 'logs',
+    group: 'Tasks',
+    summary: 'The logs of a task (newest and failing entries first)',
+    positionals: [sourcePos, taskPos],
+    flags: {},
+    examples: ['logs hive-prod 7680'],
+  },
+  params: TaskParams,
+  run: async (ctx, p) => {
+    const s = await source(ctx, p.source);
+    const [task, entries] = await Promise.all([
+      ctx.mms.getTask(s.id, p.task),
+      ctx.mms.listTaskLogs(s.id, p.task),
+    ]);
+    return logsMessage(s, task, entries, ctx.render);
+  },
+};
+
+const RetryPayload = z.object({
+  sourceId: z.number(),
+  sourceName: z.string(),
+  taskId: z.number(),
+  table: z.string(),
+  jobId: z.number().nullable(),
+  jobName: z.string().nullable(),
+  status: z.string().nullable(),
+  retriedTimes: z.number().nullable(),
+});
+type RetryPayload = z.infer<typeof RetryPayload>;
+
+const taskTable = (t: Task) =>
+  `${t.srcDbName ?? '?'}.${t.srcTableName ?? '?'}${t.partition ? ` [${t.partition}]` : ''}`;
+
+async function failedTask(ctx: OpContext, sid: number, taskId: number): Promise<Task> {
+  const t = await ctx.mms.getTask(sid, taskId);
+  if (!isTaskFailed(t.status)) {
+    throw new UsageError(
+      `Task ${taskId} is ${t.status ?? 'in an unknown state'}; only a failed task can be retried.`,
+    );
+  }
+  return t;
+}
+
+export const retryTask: WriteOp<{ source: string; task: number }, RetryPayload> = {
+  kind: 'write',
+  name: 'retry-task',
+  spec: {
+    name: 'retry-task',
+    group: 'Tasks',
+    summary: 'Retry one failed task',
+    positionals: [sourcePos, taskPos],
+    flags: {},
+    examples: ['retry-task hive-prod 7680'],
+  },
+  params: TaskParams,
+  payload: RetryPayload,
+  async plan(ctx, p) {
+    const s = await source(ctx, p.source);
+    const t = await failedTask(ctx, s.id, p.task);
+    return {
+      title: 'Retry failed task',
+      params: [
+        { label: 'Region', value: ctx.region },
+        { label: 'Source', value: ref(s) },
+        { label: 'Task', value: String(t.id) },
+        { label: 'Table', value: taskTable(t) },
+        { label: 'Job', value: t.jobName ? `${t.jobName} (#${t.jobId})` : String(t.jobId ?? '?') },
+        { label: 'Status', value: t.status ?? '?' },
+        { label: 'Retried before', value: String(t.retriedTimes ?? 0) },
+      ],
+      warnings: [
+        'Fix the cause first (`/mms diagnose`), or the task fails the same way again.',
+        'Writes to the source table should be stopped, or verification will fail.',
+      ],
+      lockKey: `task:${ctx.region}:${s.id}:${t.id}`,
+      payload: {
+        sourceId: s.id,
+        sourceName: s.name,
+        taskId: t.id,
+        table: taskTable(t),
+        jobId: t.jobId ?? null,
+        jobName: t.jobName ?? null,
+        status: t.status ?? null,
+        retriedTimes: t.retriedTimes ?? null,
+      },
+    };
+  },
+  async recheck(ctx, x) {
+    const t = await ctx.mms.getTask(x.sourceId, x.taskId);
+    const changes: string[] = [];
+    if ((t.status ?? null) !== x.status) changes.push(`task status is now ${t.status} (was ${x.status})`);
+    if ((t.retriedTimes ?? null) !== x.retriedTimes) changes.push('someone retried it already');
+    return changes;
+  },
+  async execute(ctx, x) {
+    await ctx.mms.retryTask(x.sourceId, x.taskId);
+    return {
+      ok: true,
+      text: `Task ${x.taskId} (${x.table}) is being retried.`,
+      watch:
+        x.jobId !== null
+          ? {
+              kind: 'job',
+              sourceId: x.sourceId,
+              sourceName: x.sourceName,
+              objectId: x.jobId,
+              label: x.jobName ?? '',
+            }
+          : undefined,
+    };
+  },
+};

@@ -1,0 +1,109 @@
+// The shape of one MMS operation, shared by both front doors (Slack and the watcher): its command
+// grammar, its parameter schema, and either how to run it (reads) or how to plan, re-check and
+// execute it after confirmation (writes).
+import type { z } from 'zod';
+import type { WriteOperation } from '../config.js';
+import type { MmsClient } from '../mms/client.js';
+import type { ConfirmParam } from '../slack/blocks/confirm.js';
+import type { RenderCtx, SlackMessage } from '../slack/blocks/types.js';
+import type { Services } from './services.js';
+
+export interface FlagSpec {
+  type: 'string' | 'boolean';
+  /** Shown in help, e.g. `--status <s>`. */
+  hint?: string;
+  help: string;
+}
+
+export interface PositionalSpec {
+  name: string;
+  required: boolean;
+  help: string;
+}
+
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  positionals: PositionalSpec[];
+  flags: Record<string, FlagSpec>;
+  examples: string[];
+  /** Paged lists take `--page N`. */
+  paged?: boolean;
+  /** Help groups commands under these headings. */
+  group: 'Browse' | 'Scans' | 'Jobs' | 'Tasks' | 'Timers' | 'Notifications' | 'Admin';
+}
+
+/** Who asks, where, and against which region. */
+export interface OpContext {
+  mms: MmsClient;
+  region: string;
+  defaultRegion: string;
+  user: string;
+  channel: string;
+  team?: string;
+  now: Date;
+  render: RenderCtx;
+  services: Services;
+}
+
+export type RawArgs = Record<string, string | boolean | undefined>;
+
+interface OpBase<P> {
+  spec: CommandSpec;
+  /** Parses the named positionals and flags. Messages name the argument and what it should hold. */
+  params: z.ZodType<P>;
+}
+
+export interface ReadOp<P = unknown> extends OpBase<P> {
+  kind: 'read';
+  run(ctx: OpContext, p: P): Promise<SlackMessage>;
+}
+
+/** What a write will do, shown on the confirmation card and stored until someone confirms. */
+export interface Plan<X> {
+  title: string;
+  params: ConfirmParam[];
+  warnings: string[];
+  /** One pending write per job (or timer, or source scan) at a time. */
+  lockKey: string | null;
+  /** JSON-serialisable; re-parsed with `payload` schema when read back from SQLite. */
+  payload: X;
+}
+
+export interface WatchRequest {
+  kind: 'job' | 'scan' | 'async';
+  sourceId: number;
+  sourceName: string;
+  objectId: number;
+  label: string;
+}
+
+export interface WriteOutcome {
+  ok: boolean;
+  text: string;
+  /** What the watcher should follow from now on, in the channel that asked. */
+  watch?: WatchRequest;
+}
+
+export interface WriteOp<P = unknown, X = unknown> extends OpBase<P> {
+  kind: 'write';
+  name: WriteOperation;
+  payload: z.ZodType<X>;
+  plan(ctx: OpContext, p: P): Promise<Plan<X>>;
+  /** At confirm time: what changed since the card was shown (empty: safe to run). */
+  recheck(ctx: OpContext, x: X): Promise<string[]>;
+  execute(ctx: OpContext, x: X): Promise<WriteOutcome>;
+}
+
+export type Operation = ReadOp<never> | WriteOp<never, never>;
+
+/** A user-facing problem with the request itself (bad argument, wrong state): shown as is. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}

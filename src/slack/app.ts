@@ -1,0 +1,97 @@
+// The Bolt app: HTTP mode (signed requests at POST /slack/events, plus /healthz and /metrics) or Socket
+// Mode when an app token is set. Listeners are registered by kind from their own modules.
+import type { Server } from 'node:http';
+import { App, type CustomRoute } from '@slack/bolt';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+import { boltLogger } from './bolt-logger.js';
+import { type ActionDeps, registerActions } from './listeners/actions.js';
+import { registerCommand } from './listeners/command.js';
+import { type HomeDeps, registerHome } from './listeners/home.js';
+import { type MigrateFormDeps, registerMigrateForm } from './views.js';
+
+export interface SlackAppDeps extends ActionDeps {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  ready: () => boolean;
+  form: MigrateFormDeps;
+  home?: HomeDeps;
+  /** Tests: answer only after listeners finish, so effects are visible when the HTTP reply arrives. */
+  processBeforeResponse?: boolean;
+  /** How long a slash command may work before the ack says "working…" (Slack allows 3 s). */
+  ackBudgetMs?: number;
+  /** Tests: no retries against a failing stand-in. */
+  retries?: number;
+}
+
+export interface SlackApp {
+  app: App;
+  /** Starts listening; in HTTP mode returns the server (port 0 picks a free one). */
+  start(port?: number, host?: string): Promise<Server | undefined>;
+  stop(): Promise<void>;
+}
+
+export function createSlackApp(d: SlackAppDeps): SlackApp {
+  const { config } = d;
+  const routes: CustomRoute[] = [
+    {
+      path: '/healthz',
+      method: ['GET'],
+      handler: (_req, res) => {
+        const ok = d.ready();
+        res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ok, status: ok ? 'ready' : 'starting' }));
+      },
+    },
+    {
+      path: '/metrics',
+      method: ['GET'],
+      handler: async (_req, res) => {
+        res.writeHead(200, { 'content-type': d.metrics.registry.contentType });
+        res.end(await d.metrics.registry.metrics());
+      },
+    },
+  ];
+  const socketMode = Boolean(config.slack.appToken);
+  const app = new App({
+    token: config.slack.botToken,
+    // auth.test runs lazily on the first request; the bot checks the token itself at start, with a
+    // clear message, instead of leaving an eager call unobserved.
+    tokenVerificationEnabled: false,
+    logger: boltLogger(d.logger),
+    clientOptions: {
+      ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+      retryConfig: { retries: d.retries ?? 3, factor: 2, minTimeout: 1000 },
+    },
+    customRoutes: routes,
+    ...(socketMode
+      ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { port: config.slack.port } }
+      : {
+          signingSecret: config.slack.signingSecret!,
+          processBeforeResponse: d.processBeforeResponse ?? false,
+        }),
+  });
+
+  registerCommand(app, { ...d, ackBudgetMs: d.ackBudgetMs ?? 2000 });
+  registerActions(app, d);
+  registerMigrateForm(app, d.form);
+  if (d.home) registerHome(app, d.home);
+  app.error(async (err) => {
+    d.logger.error({ err }, 'unhandled Slack listener error');
+  });
+
+  return {
+    app,
+    async start(port = config.slack.port, host?: string) {
+      if (socketMode) {
+        await app.start();
+        return undefined;
+      }
+      const server = (await app.start(host ? { port, host } : port)) as Server;
+      return server;
+    },
+    stop: () => app.stop() as Promise<void>,
+  };
+}

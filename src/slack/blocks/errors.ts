@@ -1,0 +1,167 @@
+// Errors, ambiguous names and usage help.
+import type { Button, KnownBlock } from '@slack/types';
+import { redactText } from '../../mms/redact.js';
+import { consoleLinks } from '../../mms/regions.js';
+import { codeBlock, esc, inlineCode, mdLink, truncate } from '../escape.js';
+import { cmd, runButton, withRegion } from './actions.js';
+import { exactCount } from './format.js';
+import { actions, context, LIMITS, section } from './kit.js';
+import { message } from './message.js';
+import { grantStatements, SERVICE_LINKED_ROLE } from './setup.js';
+import type { RenderCtx, SlackMessage } from './types.js';
+
+export type ErrorKind =
+  | 'permission'
+  | 'credentials'
+  | 'not-found'
+  | 'throttled'
+  | 'invalid'
+  | 'server'
+  | 'network'
+  | 'ambiguous'
+  | 'usage';
+
+export interface ErrorView {
+  kind: ErrorKind;
+  message: string;
+  code?: string;
+  requestId?: string;
+  hint?: string;
+}
+
+const HEADLINE: Record<ErrorKind, string> = {
+  permission: '🔒 Permission denied: MMS refused this for lack of a permission.',
+  credentials: '🔑 MMS rejected the bot’s credentials.',
+  'not-found': '🔍 Not found.',
+  throttled: '⏳ MMS is throttling requests. Try again in a minute.',
+  invalid: '⚠️ MMS rejected the request as invalid.',
+  server: '💥 MMS had an internal error. Reads are retried; try again shortly.',
+  network: '📡 Could not reach MMS (network or timeout).',
+  ambiguous: '🤔 That name matches more than one thing.',
+  usage: 'ℹ️ That command needs something else.',
+};
+
+export type PermissionLayer = 'service-linked-role' | 'ram-policy' | 'project-grants' | 'unknown';
+
+/** Which layer of MMS.md §6.6 a permission error points at. */
+export function permissionLayer(code: string | undefined, text: string): PermissionLayer {
+  const s = `${code ?? ''} ${text}`;
+  if (/servicelinkedrole/i.test(s)) return 'service-linked-role';
+  if (/forbidden\.ram|NoPermission|not authorized to operate/i.test(s)) return 'ram-policy';
+  if (/access ?denied/i.test(s)) return 'project-grants';
+  return 'unknown';
+}
+
+function permissionGuide(layer: PermissionLayer, region: string): string[] {
+  const role =
+    `*Service-linked role missing.* Create ${inlineCode(SERVICE_LINKED_ROLE)} once per account: MaxCompute console › ` +
+    `Data Transmission › Migration Service › Data Sources (adding a data source creates it) — ` +
+    `${mdLink(consoleLinks.dataSources(region), 'open')} — or in ${mdLink(consoleLinks.ramRoles(), 'RAM › Roles')}. ` +
+    'Whoever creates it needs `AliyunRAMFullAccess`.';
+  const ram =
+    '*The bot’s RAM identity lacks MMS permissions* (`Forbidden.RAM`). Attach `AliyunMaxComputeFullAccess`, or a ' +
+    `custom policy with the \`odps:*Mms*\` actions (${inlineCode('/mms setup')} lists them), in ` +
+    `${mdLink(consoleLinks.ramPolicies(), 'RAM › Policies')}. The primary account needs nothing.`;
+  const grants =
+    '*The migration role lacks grants in the target project* (`Access Denied`). As the project owner run:\n' +
+    codeBlock(grantStatements(), 900);
+  switch (layer) {
+    case 'service-linked-role':
+      return [role];
+    case 'ram-policy':
+      return [ram];
+    case 'project-grants':
+      return [grants];
+    default:
+      return ['One of these layers is missing:', role, ram, grants];
+  }
+}
+
+const GUIDE: Partial<Record<ErrorKind, string>> = {
+  credentials:
+    'Check the credentials the bot runs with (environment, profile file or RAM role): the AccessKey may be ' +
+    'disabled or deleted, an STS token may have expired, or the clock may be off. Never paste keys into Slack.',
+  'not-found': 'Check the name or id (names are matched as MMS matches them; ids are exact) and the region.',
+  invalid: 'Check the parameters; nothing was changed.',
+  network:
+    'The bot could not connect. If this persists, check the endpoint (`MMS_ENDPOINT`) and the network.',
+};
+
+/** One clear headline per kind, the message, guidance, and the request id for support. */
+export function errorMessage(err: ErrorView, ctx: RenderCtx): SlackMessage {
+  const msg = redactText(err.message ?? '');
+  const blocks: KnownBlock[] = [section(`*${HEADLINE[err.kind]}*`)];
+  if (msg.trim()) blocks.push(section(codeBlock(truncate(msg, 1500), 1600)));
+  const buttons: Button[] = [];
+  if (err.kind === 'permission') {
+    const guide = permissionGuide(permissionLayer(err.code, msg), ctx.region);
+    for (const g of guide) blocks.push(section(g));
+    blocks.push(section('Fix that layer, then run the command again.'));
+    buttons.push(runButton('Setup checklist', withRegion(cmd.setup(), ctx)));
+  } else if (GUIDE[err.kind]) {
+    blocks.push(section(GUIDE[err.kind]!));
+    if (err.kind === 'credentials') buttons.push(runButton('Setup checklist', withRegion(cmd.setup(), ctx)));
+  }
+  if (err.hint) blocks.push(section(`💡 ${esc(truncate(err.hint, 1500))}`));
+  const meta = [
+    err.code ? `code ${inlineCode(truncate(redactText(err.code), 120))}` : '',
+    err.requestId ? `request id ${inlineCode(truncate(err.requestId, 120))}` : '',
+    `region ${inlineCode(ctx.region)}`,
+  ].filter((m) => m !== '');
+  blocks.push(context(meta));
+  if (buttons.length) blocks.push(actions(buttons));
+  const text = `${HEADLINE[err.kind]}${msg.trim() ? ` ${esc(truncate(msg.replace(/\s+/g, ' '), 300))}` : ''}`;
+  return message(text, blocks);
+}
+
+/** Several candidates for a name: up to 10 as run buttons, and how many more. */
+export function ambiguousMessage(
+  kind: string,
+  input: string,
+  candidates: Array<{ id: number; name: string; detail?: string }>,
+  commandFor: (id: number) => string,
+): SlackMessage {
+  const shown = candidates.slice(0, 10);
+  const more = candidates.length - shown.length;
+  const lines = shown.map(
+    (c) =>
+      `• *${esc(c.name)}* ${inlineCode(`#${c.id}`)}` +
+      (c.detail ? ` — ${esc(truncate(c.detail.replace(/\s+/g, ' '), 150))}` : ''),
+  );
+  const blocks: KnownBlock[] = [
+    section(
+      `🤔 ${exactCount(candidates.length)} ${esc(kind)}s match ${inlineCode(truncate(input, 100))}. Pick one:\n${lines.join('\n')}`,
+    ),
+  ];
+  if (more > 0) {
+    blocks.push(context([`…and ${exactCount(more)} more. Use the id, or a more exact name.`]));
+  }
+  if (shown.length > 0) {
+    blocks.push(actions(shown.map((c) => runButton(`${truncate(c.name, 40)} (#${c.id})`, commandFor(c.id)))));
+  }
+  return message(`${exactCount(candidates.length)} ${esc(kind)}s match ${esc(truncate(input, 100))}`, blocks);
+}
+
+/**
+ * Usage help. `text` is plain text that may use mrkdwn styling (`*bold*`, `` `code` ``, ``` fences) but no
+ * links or mentions: it is escaped, so placeholders like `<source>` show as typed.
+ */
+export function usageMessage(text: string): SlackMessage {
+  const escaped = esc(text);
+  const blocks: KnownBlock[] = [];
+  // Split on paragraphs so long help fits in sections of 3000.
+  let current = '';
+  for (const para of escaped.split(/\n{2,}/)) {
+    const next = current ? `${current}\n\n${para}` : para;
+    if (next.length > LIMITS.section - 100 && current) {
+      blocks.push(section(current));
+      current = para;
+    } else {
+      current = next;
+    }
+  }
+  if (current) blocks.push(section(current));
+  if (blocks.length === 0) blocks.push(section(HEADLINE.usage));
+  const first = text.split('\n').find((l) => l.trim() !== '') ?? 'Usage';
+  return message(esc(truncate(first, 300)), blocks, { narrow: esc('`help <command>`') });
+}

@@ -1,0 +1,30 @@
+// Shared types of the pure renderers (data → Block Kit).
+import type { KnownBlock } from '@slack/types';
+
+/** A message ready for chat.postMessage / respond: `text` is the notification fallback (≤ 4000). */
+export interface SlackMessage {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+export interface RenderCtx {
+  /** Region id the data came from. */
+  region: string;
+  /** When `region !== defaultRegion`, generated commands append ` --region <id>`. */
+  defaultRegion: string;
+  now: Date;
+}
+
+/** `command` = the `/mms` text (without `/mms ` and without `--page`) that produced this page. */
+export interface Pager {
+  command: string;
+  pageNum: number;
+  pageSize: number;
+  total: number;
+}
+
+/** The data source a view belongs to; a full `DataSource` fits. */
+export interface SourceRef {
+  id: number;
+  name: string;
+}

@@ -1,0 +1,208 @@
+// The `/mms` grammar: text → operation + parameters, and help generated from the same specs.
+// Flags are parsed by node's util.parseArgs; values by each operation's zod schema.
+import { parseArgs } from 'node:util';
+import type { KnownBlock } from '@slack/types';
+import { REGION_IDS } from '../mms/regions.js';
+import { nearNames } from '../mms/resolve.js';
+import { type AnyOp, CATALOG, COMMAND_NAMES, findOp } from '../operations/catalog.js';
+import { type CommandSpec, UsageError } from '../operations/types.js';
+import { runButton } from './blocks/actions.js';
+import { actions, context, header, section } from './blocks/kit.js';
+import { message } from './blocks/message.js';
+import type { SlackMessage } from './blocks/types.js';
+import { esc } from './escape.js';
+
+export type ParsedCommand =
+  | { kind: 'help'; topic?: string }
+  | { kind: 'op'; op: AnyOp; params: unknown; region: string; text: string };
+
+/** Slack escapes `&`, `<` and `>` in command text; partition filters need them back (`ds >= '…'`). */
+export function unescapeSlack(text: string): string {
+  return text.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
+}
+
+/** Splits like a shell: "double" and 'single' quotes (and Slack's smart quotes) group words. */
+export function tokenize(text: string): string[] {
+  const s = text.replace(/[“”]/g, '"').replace(/[‘’]/g, "'");
+  const out: string[] = [];
+  let cur = '';
+  let quote: string | null = null;
+  let has = false;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!;
+    if (quote) {
+      if (ch === '\\' && s[i + 1] === quote) {
+        cur += quote;
+        i++;
+      } else if (ch === quote) quote = null;
+      else cur += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      has = true;
+    } else if (/\s/.test(ch)) {
+      if (has) out.push(cur);
+      cur = '';
+      has = false;
+    } else {
+      cur += ch;
+      has = true;
+    }
+  }
+  if (quote) throw new UsageError(`Unclosed ${quote} quote in the command.`);
+  if (has) out.push(cur);
+  return out;
+}
+
+/** Flags every command takes besides its own. */
+function flagsOf(spec: CommandSpec) {
+  const options: Record<string, { type: 'string' | 'boolean' }> = { region: { type: 'string' } };
+  if (spec.paged) options['page'] = { type: 'string' };
+  for (const [name, f] of Object.entries(spec.flags)) options[name] = { type: f.type };
+  return options;
+}
+
+export function parseCommand(rawText: string, defaultRegion: string): ParsedCommand {
+  const text = unescapeSlack(rawText).trim();
+  const tokens = tokenize(text);
+  const [name, ...rest] = tokens;
+  if (!name || name === 'help' || name === '--help' || name === '-h') return { kind: 'help', topic: rest[0] };
+  const op = findOp(name.toLowerCase());
+  if (!op) {
+    const near = nearNames(name.toLowerCase(), COMMAND_NAMES, 3);
+    throw new UsageError(
+      `Unknown command \`${name}\`.${near.length ? ` Did you mean ${near.map((n) => `\`${n}\``).join(' or ')}?` : ''}`,
+      'Type `/mms help` for the list of commands.',
+    );
+  }
+  const spec = op.spec;
+  const options = flagsOf(spec);
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(argError(e, spec, Object.keys(options)), `Usage: \`${usage(spec)}\``);
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  if (parsed.positionals.length > spec.positionals.length) {
+    const extra = parsed.positionals.slice(spec.positionals.length);
+    throw new UsageError(
+      `Too many arguments for \`${spec.name}\`: ${extra.map((x) => `\`${x}\``).join(' ')}. Quote names that hold spaces.`,
+      `Usage: \`${usage(spec)}\``,
+    );
+  }
+  const region = typeof values['region'] === 'string' ? values['region'] : defaultRegion;
+  if (!REGION_IDS.includes(region)) {
+    const near = nearNames(region, REGION_IDS, 2);
+    throw new UsageError(
+      `Unknown region \`${region}\`.${near.length ? ` Did you mean ${near.map((n) => `\`${n}\``).join(' or ')}?` : ''}`,
+      'Type `/mms regions` for the regions MMS serves.',
+    );
+  }
+  const raw: Record<string, string | boolean | undefined> = {};
+  spec.positionals.forEach((p, i) => {
+    raw[p.name] = parsed.positionals[i];
+  });
+  for (const [k, v] of Object.entries(values)) if (k !== 'region') raw[k] = v;
+  const result = op.params.safeParse(raw);
+  if (!result.success) {
+    const problems = [...new Set(result.error.issues.map((i) => i.message))];
+    throw new UsageError(problems.join('\n'), `Usage: \`${usage(spec)}\``);
+  }
+  return { kind: 'op', op, params: result.data, region, text };
+}
+
+function argError(e: unknown, spec: CommandSpec, known: string[]): string {
+  const err = e as { code?: string; message?: string };
+  const m = /'(-{1,2}[^']+)'/.exec(err.message ?? '');
+  const flag = m?.[1] ?? '';
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const near = nearNames(flag.replace(/^-+/, ''), known, 2);
+    return `\`${spec.name}\` has no option \`${flag}\`.${near.length ? ` Did you mean ${near.map((n) => `\`--${n}\``).join(' or ')}?` : ''}`;
+  }
+  if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const name = (/--([\w-]+)/.exec(err.message ?? '')?.[1] ?? flag).replace(/^-+/, '');
+    return spec.flags[name]?.type === 'boolean' || name === ''
+      ? `Option \`--${name}\` takes no value.`
+      : `Option \`--${name}\` needs a value${spec.flags[name]?.hint ? ` (${spec.flags[name]!.hint})` : ''}.`;
+  }
+  return `Cannot read the arguments: ${err.message ?? String(e)}`;
+}
+
+export function usage(spec: CommandSpec): string {
+  const pos = spec.positionals.map((p) => (p.required ? `<${p.name}>` : `[${p.name}]`));
+  const flags = Object.entries(spec.flags).map(([n, f]) =>
+    f.type === 'boolean' ? `[--${n}]` : `[--${n} ${f.hint ?? '<value>'}]`,
+  );
+  if (spec.paged) flags.push('[--page N]');
+  flags.push('[--region <id>]');
+  return ['/mms', spec.name, ...pos, ...flags].join(' ');
+}
+
+const GROUPS: CommandSpec['group'][] = [
+  'Browse',
+  'Scans',
+  'Jobs',
+  'Tasks',
+  'Timers',
+  'Notifications',
+  'Admin',
+];
+
+export function helpMessage(topic?: string): SlackMessage {
+  if (topic && topic !== 'help') {
+    const op = findOp(topic.toLowerCase());
+    if (!op) {
+      const near = nearNames(topic, COMMAND_NAMES, 3);
+      throw new UsageError(
+        `No command \`${topic}\`.${near.length ? ` Did you mean ${near.map((n) => `\`${n}\``).join(' or ')}?` : ''}`,
+        'Type `/mms help` for the list.',
+      );
+    }
+    return commandHelp(op);
+  }
+  const blocks: KnownBlock[] = [
+    header('MMS from Slack'),
+    section('Run MaxCompute Migration Service from this channel.'),
+  ];
+  for (const g of GROUPS) {
+    const ops = CATALOG.filter((op) => op.spec.group === g);
+    const lines = ops.map(
+      (op) => `• \`${op.spec.name}\`${op.kind === 'write' ? ' ✎' : ''} — ${esc(op.spec.summary)}`,
+    );
+    blocks.push(section(`*${g}*\n${lines.join('\n')}`));
+  }
+  blocks.push(
+    context([
+      '✎ changes MMS: it answers with a confirmation card that an operator confirms.',
+      'Every command takes `--region <id>`. `/mms help <command>` shows its options and examples.',
+    ]),
+  );
+  return message('mms-chatops help', blocks);
+}
+
+function commandHelp(op: AnyOp): SlackMessage {
+  const spec = op.spec;
+  const blocks: KnownBlock[] = [
+    header(`/mms ${spec.name}`),
+    section(`${esc(spec.summary)}\n\`${esc(usage(spec))}\``),
+  ];
+  const args = spec.positionals.map(
+    (p) => `• \`<${p.name}>\`${p.required ? '' : ' (optional)'} — ${esc(p.help)}`,
+  );
+  const flags = Object.entries(spec.flags).map(
+    ([n, f]) => `• \`--${n}${f.type === 'string' ? ` ${f.hint ?? '<value>'}` : ''}\` — ${esc(f.help)}`,
+  );
+  if (spec.paged) flags.push('• `--page N` — page of the list (20 per page)');
+  flags.push('• `--region <id>` — region (default: the configured one)');
+  if (args.length) blocks.push(section(`*Arguments*\n${args.join('\n')}`));
+  blocks.push(section(`*Options*\n${flags.join('\n')}`));
+  if (op.kind === 'write') {
+    blocks.push(
+      context(['✎ This changes MMS: you get a confirmation card first, and an operator must confirm it.']),
+    );
+  }
+  blocks.push(section(`*Examples*\n${spec.examples.map((e) => `\`/mms ${esc(e)}\``).join('\n')}`));
+  const runnable = spec.examples.filter((e) => op.kind === 'read' && !/\s/.test(e)).slice(0, 1);
+  if (runnable.length) blocks.push(actions(runnable.map((e) => runButton(`Run /mms ${e}`, e))));
+  return message(`/mms ${spec.name}: ${spec.summary}`, blocks);
+}

@@ -1,0 +1,198 @@
+// One path from a `/mms` text (typed, or carried by a button) to its answer: parse, then run a read
+// or turn a write into a confirmation card. Slash commands and run buttons both come through here.
+import type { WebClient } from '@slack/web-api';
+import type { WriteOperation } from '../config.js';
+import type { ConfirmFlow } from '../confirm/flow.js';
+import type { Logger } from '../log.js';
+import { MmsError } from '../mms/errors.js';
+import { ResolveError } from '../mms/resolve.js';
+import type { AnyWrite } from '../operations/catalog.js';
+import type { Services } from '../operations/services.js';
+import { type OpContext, UsageError, type WatchRequest } from '../operations/types.js';
+import { withRegion } from './blocks/actions.js';
+import { ambiguousMessage, errorMessage } from './blocks/errors.js';
+import type { RenderCtx, SlackMessage } from './blocks/types.js';
+import { helpMessage, parseCommand } from './commands.js';
+
+export interface Requester {
+  user: string;
+  channel: string;
+  team?: string;
+  responseUrl?: string;
+  triggerId?: string;
+}
+
+/** A watch to register after a write ran, in the channel that asked, on the card that asked. */
+export type WatchTarget = WatchRequest & {
+  channel: string;
+  user: string;
+  region: string;
+  cardTs: string | null;
+};
+
+/** What a dispatch produced: a message for the requester alone, or nothing (it posted on its own). */
+export type Answer = { kind: 'reply'; message: SlackMessage } | { kind: 'posted' } | { kind: 'modal' };
+
+export interface DispatchDeps {
+  services: Services;
+  flow: ConfirmFlow;
+  logger: Logger;
+  now: () => Date;
+  /** Opens the migrate form (bare `migrate <source>`); provided by the views module. */
+  openMigrateForm?: (
+    client: WebClient,
+    ctx: OpContext,
+    sourceInput: string,
+    triggerId: string,
+  ) => Promise<void>;
+}
+
+export class Dispatcher {
+  constructor(private readonly d: DispatchDeps) {}
+
+  get defaultRegion(): string {
+    return this.d.services.config.mms.region;
+  }
+
+  render(region: string): RenderCtx {
+    return { region, defaultRegion: this.defaultRegion, now: this.d.now() };
+  }
+
+  context(region: string, who: Pick<Requester, 'user' | 'channel' | 'team'>): OpContext {
+    return {
+      mms: this.d.services.clients(region),
+      region,
+      defaultRegion: this.defaultRegion,
+      user: who.user,
+      channel: who.channel,
+      team: who.team,
+      now: this.d.now(),
+      render: this.render(region),
+      services: this.d.services,
+    };
+  }
+
+  async handle(text: string, who: Requester, client: WebClient): Promise<Answer> {
+    let region = this.defaultRegion;
+    try {
+      const parsed = parseCommand(text, this.defaultRegion);
+      if (parsed.kind === 'help') return reply(helpMessage(parsed.topic));
+      region = parsed.region;
+      const ctx = this.context(region, who);
+      if (parsed.op.kind === 'read') return reply(await parsed.op.run(ctx, parsed.params));
+      const op = parsed.op;
+      if (op.name === 'migrate' && isBareMigrate(parsed.params) && who.triggerId && this.d.openMigrateForm) {
+        await this.d.openMigrateForm(
+          client,
+          ctx,
+          String((parsed.params as { source: string }).source),
+          who.triggerId,
+        );
+        return { kind: 'modal' };
+      }
+      return await this.requestWrite(ctx, op, parsed.params, who, client);
+    } catch (e) {
+      return reply(this.failure(e, region, text));
+    }
+  }
+
+  /** Validates where the write was asked, stores the plan, and posts the card in the channel. */
+  async requestWrite(
+    ctx: OpContext,
+    op: AnyWrite,
+    params: unknown,
+    who: Requester,
+    client: WebClient,
+  ): Promise<Answer> {
+    const allowed = ctx.services.authz.canRequest(op.name as WriteOperation, ctx.channel);
+    if (!allowed.ok) throw new UsageError(allowed.reason);
+    const { confirmation, created } = await this.d.flow.request(ctx, op, params, who.responseUrl);
+    if (!created) {
+      const where = confirmation.messageTs
+        ? await permalink(client, confirmation.channel, confirmation.messageTs)
+        : null;
+      throw new UsageError(
+        `A ${confirmation.operation} request for the same target is already waiting for confirmation` +
+          `${where ? `: ${where}` : ` (requested by <@${confirmation.requestedBy}>)`}.`,
+        'Confirm or cancel that card first.',
+      );
+    }
+    const card = this.d.flow.card(confirmation, ctx.render);
+    try {
+      const res = await client.chat.postMessage({
+        channel: ctx.channel,
+        text: card.text,
+        blocks: card.blocks,
+      });
+      if (res.ts) this.d.services.confirmations.setMessage(confirmation.id, res.ts);
+      return { kind: 'posted' };
+    } catch (e) {
+      // Not in the channel (no chat:write.public, or a private channel): show the card through the
+      // response URL instead; clicks still carry the message to update.
+      this.d.logger.warn(
+        { err: e, channel: ctx.channel },
+        'cannot post the confirmation card; replying instead',
+      );
+      return reply(card);
+    }
+  }
+
+  /** A user-facing message for anything a dispatch threw. */
+  failure(e: unknown, region: string, text: string): SlackMessage {
+    const render = this.render(region);
+    if (e instanceof UsageError)
+      return errorMessage({ kind: 'usage', message: e.message, hint: e.hint }, render);
+    if (e instanceof ResolveError) {
+      const r = e.resolution;
+      if (r.kind === 'ambiguous') {
+        const byId = new Map(r.candidates.map((c) => [c.id, c]));
+        return ambiguousMessage(e.what, r.input, r.candidates, (id) =>
+          withRegion(replaceArg(text, r.input, byId.get(id)?.token ?? String(id)), render),
+        );
+      }
+      return errorMessage(
+        {
+          kind: 'not-found',
+          message: `No ${e.what} matches "${r.input}".`,
+          hint: r.near.length ? `Did you mean ${r.near.join(', ')}?` : undefined,
+        },
+        render,
+      );
+    }
+    if (e instanceof MmsError) {
+      return errorMessage({ kind: e.kind, message: e.message, code: e.code, requestId: e.requestId }, render);
+    }
+    this.d.logger.error({ err: e, text }, 'command failed');
+    return errorMessage(
+      { kind: 'server', message: 'Something went wrong inside mms-chatops; it has been logged.' },
+      render,
+    );
+  }
+}
+
+const reply = (message: SlackMessage): Answer => ({ kind: 'reply', message });
+
+/** `migrate <source>` with nothing else opens the form. */
+function isBareMigrate(p: unknown): boolean {
+  const x = p as Record<string, unknown>;
+  return !x['db'];
+}
+
+/** The command text with one argument replaced (an ambiguous name by the chosen id). */
+function replaceArg(text: string, input: string, replacement: string): string {
+  const i = text.indexOf(input);
+  if (i < 0) return text;
+  const quoted = text[i - 1] === '"' || text[i - 1] === "'";
+  const start = quoted ? i - 1 : i;
+  const end = quoted ? i + input.length + 1 : i + input.length;
+  return `${text.slice(0, start)}${replacement}${text.slice(end)}`;
+}
+
+async function permalink(client: WebClient, channel: string, ts: string): Promise<string | null> {
+  try {
+    const r = await client.chat.getPermalink({ channel, message_ts: ts });
+    return r.permalink ? `<${r.permalink}|the card>` : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,123 @@
+// Buttons: run buttons (a command text in the value), Confirm and Cancel on confirmation cards.
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
+import type { ApproveResult, ConfirmFlow } from '../../confirm/flow.js';
+import type { Logger } from '../../log.js';
+import type { Metrics } from '../../metrics.js';
+import type { Confirmation } from '../../store/confirmations.js';
+import { ACTION_CANCEL, ACTION_CONFIRM, RUN_ACTION_ID } from '../blocks/actions.js';
+import type { SlackMessage } from '../blocks/types.js';
+import type { Dispatcher, WatchTarget } from '../dispatch.js';
+
+export interface ActionDeps {
+  dispatcher: Dispatcher;
+  flow: ConfirmFlow;
+  logger: Logger;
+  metrics: Metrics;
+  onWatch?: (w: WatchTarget) => void;
+}
+
+const ConfirmationId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
+const CommandText = z.string().min(1).max(2000);
+
+type Body = BlockAction<ButtonAction>;
+
+export function registerActions(app: App, d: ActionDeps): void {
+  app.action<Body>(RUN_ACTION_ID, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const text = CommandText.safeParse(action.value);
+    if (!text.success) return void (await tell(client, body, 'That button carries no valid command.'));
+    d.metrics.commands.inc({ command: text.data.split(/\s+/)[0] ?? '?' });
+    const answer = await d.dispatcher.handle(
+      text.data,
+      {
+        user: body.user.id,
+        channel: body.channel?.id ?? body.user.id,
+        team: body.team?.id,
+        responseUrl: body.response_url,
+        triggerId: body.trigger_id,
+      },
+      client,
+    );
+    if (answer.kind !== 'reply') return;
+    if (body.response_url)
+      await respond({ response_type: 'ephemeral', replace_original: false, ...answer.message });
+    else await client.chat.postMessage({ channel: body.user.id, ...answer.message });
+  });
+
+  app.action<Body>(ACTION_CONFIRM, async ({ ack, body, action, client }) => {
+    await ack();
+    const id = ConfirmationId.safeParse(action.value);
+    if (!id.success)
+      return void (await tell(client, body, 'This confirmation button is malformed; nothing ran.'));
+    const user = body.user.id;
+    const result = await d.flow.approve(id.data, user, (c) =>
+      d.dispatcher.context(c.region, { user, channel: c.channel, team: c.team ?? undefined }),
+    );
+    await settle(d, client, body, result);
+    if (result.kind === 'finished' && result.watch) {
+      const c = result.confirmation;
+      d.onWatch?.({
+        ...result.watch,
+        channel: c.channel,
+        user: c.requestedBy,
+        region: c.region,
+        cardTs: c.messageTs ?? body.message?.ts ?? null,
+      });
+    }
+  });
+
+  app.action<Body>(ACTION_CANCEL, async ({ ack, body, action, client }) => {
+    await ack();
+    const id = ConfirmationId.safeParse(action.value);
+    if (!id.success) return void (await tell(client, body, 'This cancel button is malformed.'));
+    await settle(d, client, body, await d.flow.cancel(id.data, body.user.id));
+  });
+}
+
+/** Shows the outcome: the card edited in place, or a word to the clicker alone. */
+async function settle(d: ActionDeps, client: WebClient, body: Body, r: ApproveResult): Promise<void> {
+  if (r.kind === 'missing') return tell(client, body, 'This confirmation is no longer known; nothing ran.');
+  if (r.kind === 'rejected') return tell(client, body, `:no_entry: ${r.reason}`);
+  d.metrics.confirmations.inc({ state: r.confirmation.state });
+  await updateCard(d, client, body, r.confirmation);
+  if (r.kind === 'settled' && r.confirmation.state !== 'pending') {
+    const by = r.confirmation.actedBy ? ` by <@${r.confirmation.actedBy}>` : '';
+    await tell(client, body, `This request was already ${r.confirmation.state}${by}.`);
+  }
+}
+
+export async function updateCard(
+  d: ActionDeps,
+  client: WebClient,
+  body: Body,
+  c: Confirmation,
+): Promise<void> {
+  const card = d.flow.card(c, d.dispatcher.render(c.region));
+  const channel = body.channel?.id ?? c.channel;
+  const ts = body.message?.ts ?? c.messageTs;
+  try {
+    if (!ts) throw new Error('no message ts');
+    await client.chat.update({ channel, ts, text: card.text, blocks: card.blocks });
+  } catch (e) {
+    d.logger.warn({ err: e }, 'chat.update of a confirmation card failed; replacing through response_url');
+    await replace(body, card);
+  }
+}
+
+async function replace(body: Body, card: SlackMessage): Promise<void> {
+  if (!body.response_url) return;
+  await fetch(body.response_url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ replace_original: true, ...card }),
+  });
+}
+
+/** A message only the clicker sees. */
+async function tell(client: WebClient, body: Body, text: string): Promise<void> {
+  const channel = body.channel?.id;
+  if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text });
+  else await client.chat.postMessage({ channel: body.user.id, text });
+}

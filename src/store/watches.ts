@@ -1,0 +1,181 @@
+// What the watcher follows: jobs, scans and async tasks, each in the channel that asked.
+import { z } from 'zod';
+import type { Db } from './db.js';
+
+export type WatchKind = 'job' | 'scan' | 'async';
+
+const Row = z.object({
+  id: z.number(),
+  kind: z.enum(['job', 'scan', 'async']),
+  region: z.string(),
+  source_id: z.number(),
+  source_name: z.string(),
+  object_id: z.number(),
+  channel_id: z.string(),
+  label: z.string(),
+  card_ts: z.string().nullable(),
+  state: z.string(),
+  active: z.number(),
+  created_by: z.string().nullable(),
+  created_at: z.number(),
+  updated_at: z.number(),
+});
+
+export interface Watch {
+  id: number;
+  kind: WatchKind;
+  region: string;
+  sourceId: number;
+  sourceName: string;
+  objectId: number;
+  channel: string;
+  label: string;
+  cardTs: string | null;
+  /** The watcher's memory of what it last saw (JSON); parsed by the watcher with its own schema. */
+  state: unknown;
+  active: boolean;
+  createdBy: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+const toWatch = (r: unknown): Watch => {
+  const x = Row.parse(r);
+  let state: unknown = {};
+  try {
+    state = JSON.parse(x.state);
+  } catch {
+    state = {};
+  }
+  return {
+    id: x.id,
+    kind: x.kind,
+    region: x.region,
+    sourceId: x.source_id,
+    sourceName: x.source_name,
+    objectId: x.object_id,
+    channel: x.channel_id,
+    label: x.label,
+    cardTs: x.card_ts,
+    state,
+    active: x.active === 1,
+    createdBy: x.created_by,
+    createdAt: x.created_at,
+    updatedAt: x.updated_at,
+  };
+};
+
+export interface NewWatch {
+  kind: WatchKind;
+  region: string;
+  sourceId: number;
+  sourceName: string;
+  objectId: number;
+  channel: string;
+  label: string;
+  cardTs?: string | null;
+  createdBy?: string | null;
+  state?: unknown;
+}
+
+export class WatchStore {
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Adds a watch, or reactivates the same one; `created` is false when it was already active. */
+  add(w: NewWatch): { watch: Watch; created: boolean } {
+    return this.db
+      .transaction(() => {
+        const existing = this.find(w.kind, w.region, w.sourceId, w.objectId, w.channel);
+        const now = this.now();
+        if (existing) {
+          this.db
+            .prepare(
+              'update watches set active = 1, label = ?, card_ts = coalesce(?, card_ts), updated_at = ? where id = ?',
+            )
+            .run(w.label, w.cardTs ?? null, now, existing.id);
+          return { watch: this.get(existing.id)!, created: !existing.active };
+        }
+        const r = this.db
+          .prepare(
+            `insert into watches (kind, region, source_id, source_name, object_id, channel_id, label, card_ts, state,
+               created_by, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            w.kind,
+            w.region,
+            w.sourceId,
+            w.sourceName,
+            w.objectId,
+            w.channel,
+            w.label,
+            w.cardTs ?? null,
+            JSON.stringify(w.state ?? {}),
+            w.createdBy ?? null,
+            now,
+            now,
+          );
+        return { watch: this.get(Number(r.lastInsertRowid))!, created: true };
+      })
+      .immediate();
+  }
+
+  find(kind: WatchKind, region: string, sourceId: number, objectId: number, channel: string): Watch | null {
+    const r = this.db
+      .prepare(
+        'select * from watches where kind = ? and region = ? and source_id = ? and object_id = ? and channel_id = ?',
+      )
+      .get(kind, region, sourceId, objectId, channel);
+    return r ? toWatch(r) : null;
+  }
+
+  get(id: number): Watch | null {
+    const r = this.db.prepare('select * from watches where id = ?').get(id);
+    return r ? toWatch(r) : null;
+  }
+
+  /** Ends a watch; false when there was no active one. */
+  deactivate(id: number): boolean {
+    return (
+      this.db
+        .prepare('update watches set active = 0, updated_at = ? where id = ? and active = 1')
+        .run(this.now(), id).changes === 1
+    );
+  }
+
+  active(kind?: WatchKind): Watch[] {
+    const rows = kind
+      ? this.db.prepare('select * from watches where active = 1 and kind = ? order by id').all(kind)
+      : this.db.prepare('select * from watches where active = 1 order by id').all();
+    return rows.map(toWatch);
+  }
+
+  forChannel(channel: string): Watch[] {
+    return this.db
+      .prepare('select * from watches where active = 1 and channel_id = ? order by id')
+      .all(channel)
+      .map(toWatch);
+  }
+
+  /** Active and recently ended watches (newest first), for App Home and `/mms status`. */
+  recent(limit: number): Watch[] {
+    return this.db
+      .prepare('select * from watches order by active desc, updated_at desc limit ?')
+      .all(limit)
+      .map(toWatch);
+  }
+
+  setCard(id: number, cardTs: string): void {
+    this.db
+      .prepare('update watches set card_ts = ?, updated_at = ? where id = ?')
+      .run(cardTs, this.now(), id);
+  }
+
+  setState(id: number, state: unknown): void {
+    this.db
+      .prepare('update watches set state = ?, updated_at = ? where id = ?')
+      .run(JSON.stringify(state), this.now(), id);
+  }
+}
