@@ -7,6 +7,6 @@ export default defineConfig({
     hookTimeout: 20_000,
     // Two cores in CI: forks keep native modules (better-sqlite3) isolated per file.
     pool: 'forks',
-    reporters: process.env.CI ? ['default'] : ['default'],
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });
