@@ -1,0 +1,9 @@
+// All benchmarks: `npm run bench`. Figures are ratios against baselines measured in the same run.
+import { benchClient } from './client.js';
+import { benchRedact } from './redact.js';
+import { benchRender } from './render.js';
+
+console.log(`mms-chatops benchmarks · node ${process.version} · ${new Date().toISOString()}`);
+await benchRedact();
+await benchRender();
+await benchClient();
