@@ -24,14 +24,17 @@ export interface SignedRequest {
 
 /** Remembers signature nonces for the skew window, so a replayed request is refused. */
 export class NonceCache {
+  /** Insertion order is time order, so expired nonces are always at the front. */
   private readonly seen = new Map<string, number>();
 
+  constructor(private readonly max = 100_000) {}
+
   use(nonce: string, now: number): boolean {
-    if (this.seen.size > 10_000) {
-      for (const [n, at] of this.seen) if (now - at > MAX_SKEW_MS) this.seen.delete(n);
+    for (const [n, at] of this.seen) {
+      if (now - at <= MAX_SKEW_MS && this.seen.size < this.max) break;
+      this.seen.delete(n);
     }
-    const at = this.seen.get(nonce);
-    if (at !== undefined && now - at <= MAX_SKEW_MS) return false;
+    if (this.seen.has(nonce)) return false;
     this.seen.set(nonce, now);
     return true;
   }

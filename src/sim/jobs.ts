@@ -1,6 +1,7 @@
 // Job and task operations behind CreateMmsJob, Start/Stop/Retry/DeleteMmsJob and RetryMmsTask, with the
 // state checks a real backend makes (start only resumes a stopped job, a running job cannot be deleted).
 import { invalid } from './errors.js';
+import { resetRunState } from './lifecycle.js';
 import { addTaskLog } from './logs.js';
 import type { MmsModel } from './model.js';
 import { planJob } from './planner.js';
@@ -91,6 +92,7 @@ export function retryJob(m: MmsModel, job: JobRec): number {
     );
   }
   for (const task of failedTasks) requeue(m, task);
+  resetRunState(job);
   job.endTime = null;
   job.updateTime = m.now();
   return failedTasks.length;
@@ -106,6 +108,7 @@ export function retryTask(m: MmsModel, task: TaskRec): void {
   requeue(m, task);
   const job = m.jobs.get(task.jobId);
   if (job) {
+    resetRunState(job);
     job.endTime = null;
     job.updateTime = m.now();
   }

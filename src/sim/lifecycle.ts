@@ -16,7 +16,7 @@ import {
 } from './logs.js';
 import type { MmsModel } from './model.js';
 import { createJob } from './planner.js';
-import { isActive, isSettled, jobSettled } from './status.js';
+import { isActive } from './status.js';
 import { compactTime } from './time.js';
 import type { AsyncTaskRec, JobRec, Phase, PlannedFailure, ScanRec, TaskRec, TaskStatus } from './types.js';
 
@@ -34,7 +34,7 @@ export function stepModel(m: MmsModel): void {
 export function isBusy(m: MmsModel): boolean {
   for (const scan of m.scans.values()) if (scan.status === 'SCAN_DOING') return true;
   for (const t of m.asyncTasks.values()) if (t.running) return true;
-  for (const job of m.jobs.values()) if (!job.stopped && !jobSettled(m, job)) return true;
+  for (const job of m.jobs.values()) if (!job.stopped && job.endTime === null) return true;
   return false;
 }
 
@@ -116,33 +116,61 @@ function advanceAsync(m: MmsModel, t: AsyncTaskRec): void {
 
 // ---- jobs and tasks ----
 
-function advanceJob(m: MmsModel, job: JobRec): void {
-  if (job.stopped) return;
-  const tasks = m.tasksOf(job);
-  if (tasks.every((t) => isSettled(t.status))) return;
-  let changed = false;
-  for (const task of tasks) {
-    if (isActive(task.status)) {
-      advanceTask(m, job, task);
-      changed = true;
-    }
+/**
+ * Per-job run state, so a step costs O(running tasks) even for jobs of thousands of tasks: the tasks
+ * holding run slots, and a cursor before which no task is INIT. Rebuilt by a scan when missing
+ * (first step, or after a retry requeued tasks).
+ */
+interface RunState {
+  active: Set<number>;
+  cursor: number;
+}
+const runStates = new WeakMap<JobRec, RunState>();
+
+/** Forget a job's run state; call after changing task statuses outside a step (retries). */
+export function resetRunState(job: JobRec): void {
+  runStates.delete(job);
+}
+
+function runState(m: MmsModel, job: JobRec): RunState {
+  let rs = runStates.get(job);
+  if (!rs) {
+    const tasks = m.tasksOf(job);
+    const firstInit = tasks.findIndex((t) => t.status === 'INIT');
+    rs = {
+      active: new Set(tasks.filter((t) => isActive(t.status)).map((t) => t.id)),
+      cursor: firstInit < 0 ? tasks.length : firstInit,
+    };
+    runStates.set(job, rs);
   }
-  let active = tasks.filter((t) => isActive(t.status)).length;
-  for (const task of tasks) {
-    if (active >= m.taskConcurrency) break;
-    if (task.status !== 'INIT') continue;
-    const first = job.phases[0];
-    if (!first) continue;
+  return rs;
+}
+
+function advanceJob(m: MmsModel, job: JobRec): void {
+  // endTime is set when the last task settles and cleared by a retry.
+  if (job.stopped || job.endTime !== null) return;
+  const rs = runState(m, job);
+  let changed = false;
+  for (const id of [...rs.active]) {
+    const task = m.tasks.get(id);
+    if (task) advanceTask(m, job, task);
+    if (!task || !isActive(task.status)) rs.active.delete(id);
+    changed = true;
+  }
+  const first = job.phases[0];
+  while (first && rs.active.size < m.taskConcurrency && rs.cursor < job.taskIds.length) {
+    const task = m.tasks.get(job.taskIds[rs.cursor++] ?? -1);
+    if (task?.status !== 'INIT') continue;
     task.startTime = m.now();
     task.endTime = null;
     job.startTime ??= m.now();
     setTable(m, task, 'DOING');
     enterPhase(m, task, first);
-    active++;
+    rs.active.add(task.id);
     changed = true;
   }
   if (changed) job.updateTime = m.now();
-  if (jobSettled(m, job)) job.endTime = m.now();
+  if (rs.active.size === 0 && rs.cursor >= job.taskIds.length) job.endTime = m.now();
 }
 
 const doing = (p: Phase) => `${p}_DOING` as TaskStatus;

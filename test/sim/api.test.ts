@@ -240,6 +240,20 @@ describe('config items and data sources', () => {
     expect((await api.fail('GetMmsDataSource', 'GET', base)).statusCode).toBe(404);
   });
 
+  it('fails a connection test of an unreachable source in its UPDATE_DATASOURCE async task', async () => {
+    const base = '/datasources/2000018';
+    const { asyncTaskId } = (
+      await api.ok('UpdateMmsDataSource', 'PUT', base, {}, { action: 'START', test: true })
+    ).data;
+    sim.step();
+    const at = (await api.ok('GetMmsAsyncTask', 'GET', `${base}/asyncTasks/${asyncTaskId}`)).data;
+    expect(at).toMatchObject({ type: 'UPDATE_DATASOURCE', status: 'FAILED', running: false });
+    expect(at.errorMsg).toMatch(/Connection refused/);
+    expect((await api.fail('UpdateMmsDataSource', 'PUT', base, {}, { action: 'EXPLODE' })).statusCode).toBe(
+      400,
+    );
+  });
+
   it('updates target mappings of dbs and tables', async () => {
     const shop = addShop(sim);
     const base = `/datasources/${shop}`;

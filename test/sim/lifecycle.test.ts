@@ -325,6 +325,38 @@ describe('job lifecycle', () => {
   });
 });
 
+describe('task shape', () => {
+  it('returns GetMmsTask with the fields of MMS.md §8', async () => {
+    const jobId = await createJob(api, sim, sid, { name: 'shape', srcDbName: 'shop', tables: ['customers'] });
+    const [listed] = await tasksOf(jobId);
+    const task = await get(`/tasks/${listed!.id}`, 'GetMmsTask');
+    expect(task).toMatchObject({
+      id: listed!.id,
+      jobId,
+      jobName: 'shape',
+      sourceId: sid,
+      tableId: expect.any(Number),
+      srcDbName: 'shop',
+      srcTableName: 'customers',
+      dstDbName: 'mc_shop',
+      dstSchemaName: null,
+      dstTableName: 'customers',
+      type: 'HIVE',
+      status: 'INIT',
+      running: false,
+      stopped: false,
+      retriedTimes: 0,
+      startTime: null,
+      endTime: null,
+    });
+    sim.step();
+    expect(await get(`/tasks/${listed!.id}`, 'GetMmsTask')).toMatchObject({
+      status: 'SCHEMA_DOING',
+      running: true,
+    });
+  });
+});
+
 describe('scans', () => {
   it('reveals an unscanned source inventory when the scan finishes', async () => {
     const fresh = sim.addSource({
@@ -364,5 +396,23 @@ describe('scans', () => {
     expect((await api.ok('GetMmsDataSource', 'GET', base)).data.scanErrMsg).toBe(
       'Could not connect to metastore',
     );
+  });
+
+  it('steps on a real timer with autoStepMs (the sandbox)', async () => {
+    const auto = await startSimulator({ demo: false, autoStepMs: 5 });
+    try {
+      const src = auto.addSource({
+        name: 'a',
+        scanned: false,
+        dbs: [{ name: 'd', tables: [{ name: 't' }] }],
+      });
+      const { scanId } = (
+        await client(auto).ok('CreateMmsFetchMetadataJob', 'POST', `/datasources/${src}/scans`, {}, {})
+      ).data;
+      await new Promise((r) => setTimeout(r, 100));
+      expect(auto.model.scans.get(scanId)?.status).toBe('SCAN_DONE');
+    } finally {
+      await auto.close();
+    }
   });
 });
