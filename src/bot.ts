@@ -55,6 +55,7 @@ export function buildBot(o: BotOptions): Bot {
   const clients = createMmsClients({
     credentials,
     endpointOverride: config.mms.endpoint,
+    network: config.mms.network,
     onCall: (c) => {
       metrics.mmsCalls.inc({ action: c.action, outcome: c.ok ? 'ok' : (c.kind ?? 'error') });
       metrics.mmsLatency.observe({ action: c.action }, c.ms / 1000);

@@ -48,6 +48,7 @@ const Schema = z.object({
   SLACK_API_URL: z.url('must be a URL such as https://slack.com/api/').optional(),
   MMS_REGION: z.enum(REGION_IDS, { error: `required: one of ${REGION_IDS.join(', ')}` }),
   MMS_ENDPOINT: z.url('must be a URL such as https://maxcompute.cn-hangzhou.aliyuncs.com').optional(),
+  MMS_NETWORK: z.enum(['public', 'vpc'], { error: 'must be public or vpc' }).default('public'),
   DATABASE_PATH: z.string().min(1).default('./data/mms-chatops.db'),
   MMS_OPERATORS: idList('user id (U…/W…) or user group id (S…)', /^[UWS][A-Z0-9]{2,}$/),
   MMS_SECOND_APPROVER_FOR: z
@@ -77,7 +78,7 @@ export interface Config {
     apiUrl?: string;
     port: number;
   };
-  mms: { region: string; endpoint?: string };
+  mms: { region: string; endpoint?: string; network: 'public' | 'vpc' };
   databasePath: string;
   operators: string[];
   secondApproverFor: WriteOperation[];
@@ -132,7 +133,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       apiUrl: c.SLACK_API_URL,
       port: c.PORT,
     },
-    mms: { region: c.MMS_REGION, endpoint: c.MMS_ENDPOINT },
+    mms: { region: c.MMS_REGION, endpoint: c.MMS_ENDPOINT, network: c.MMS_NETWORK },
     databasePath: c.DATABASE_PATH,
     operators: c.MMS_OPERATORS,
     secondApproverFor: c.MMS_SECOND_APPROVER_FOR,

@@ -81,3 +81,13 @@ describe('parseConfig', () => {
     expect(c.writeChannels).toEqual(['C01X', 'G02Y']);
   });
 });
+
+describe('MMS endpoints', () => {
+  it('picks the public or VPC host, and the override wins for every region', async () => {
+    const { regionEndpoint } = await import('../src/mms/regions.js');
+    expect(regionEndpoint('cn-shanghai')).toBe('https://maxcompute.cn-shanghai.aliyuncs.com');
+    expect(regionEndpoint('cn-shanghai', 'vpc')).toBe('https://maxcompute-vpc.cn-shanghai.aliyuncs.com');
+    expect(parseConfig({ ...base, MMS_NETWORK: 'vpc' }).mms.network).toBe('vpc');
+    expect(() => parseConfig({ ...base, MMS_NETWORK: 'intranet' })).toThrow(/MMS_NETWORK/);
+  });
+});

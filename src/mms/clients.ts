@@ -8,6 +8,8 @@ export interface MmsClientsOptions {
   credentials: CredentialSource;
   /** MMS_ENDPOINT: used for every region; `{region}` in it is replaced by the region id. */
   endpointOverride?: string;
+  /** Without an override: the public endpoint, or the VPC one (maxcompute-vpc.<region>.aliyuncs.com). */
+  network?: 'public' | 'vpc';
   timeoutMs?: number;
   retry?: RetryPolicy;
   sleep?: (ms: number) => Promise<void>;
@@ -24,7 +26,7 @@ export function createMmsClients(opts: MmsClientsOptions): MmsClients {
     if (!client) {
       const endpoint = opts.endpointOverride
         ? opts.endpointOverride.replaceAll('{region}', region)
-        : regionEndpoint(region);
+        : regionEndpoint(region, opts.network);
       client = new MmsClient(region, {
         endpoint,
         credentials: opts.credentials,
