@@ -1,6 +1,7 @@
 // The confirmation card of a write: every parameter, the warnings, who asked, when it expires, and the
 // Confirm / Cancel buttons; after that, the same card edited to say what happened.
 import type { KnownBlock } from '@slack/types';
+import type { ConfirmationState } from '../../store/confirmations.js';
 import { codeBlock, esc, inlineCode, mentionUser, slackDate, truncate } from '../escape.js';
 import { ACTION_CANCEL, ACTION_CONFIRM } from './actions.js';
 import { packLines } from './common.js';
@@ -14,15 +15,8 @@ export interface ConfirmParam {
   value: string;
 }
 
-export type PendingState =
-  | 'pending'
-  | 'running'
-  | 'done'
-  | 'failed'
-  | 'cancelled'
-  | 'expired'
-  | 'changed'
-  | 'rejected';
+/** A confirmation's state, as stored. */
+export type PendingState = ConfirmationState;
 
 export interface PendingView {
   id: string;

@@ -1,5 +1,6 @@
 // Errors, ambiguous names and usage help.
 import type { Button, KnownBlock } from '@slack/types';
+import type { MmsErrorKind } from '../../mms/errors.js';
 import { redactText } from '../../mms/redact.js';
 import { consoleLinks } from '../../mms/regions.js';
 import { codeBlock, esc, inlineCode, mdLink, truncate } from '../escape.js';
@@ -10,16 +11,8 @@ import { message } from './message.js';
 import { grantStatements, SERVICE_LINKED_ROLE } from './setup.js';
 import type { RenderCtx, SlackMessage } from './types.js';
 
-export type ErrorKind =
-  | 'permission'
-  | 'credentials'
-  | 'not-found'
-  | 'throttled'
-  | 'invalid'
-  | 'server'
-  | 'network'
-  | 'ambiguous'
-  | 'usage';
+/** The MMS error classes, plus the bot's own: an ambiguous name, a usage problem. */
+export type ErrorKind = MmsErrorKind | 'ambiguous' | 'usage';
 
 export interface ErrorView {
   kind: ErrorKind;
