@@ -129,16 +129,24 @@ export class ConfirmFlow {
   }
 
   async cancel(id: string, user: string): Promise<ApproveResult> {
-    this.expire();
     const c = this.d.store.get(id);
     if (!c) return { kind: 'missing' };
     if (c.state !== 'pending') return { kind: 'settled', confirmation: c };
+    if (c.expiresAt <= this.d.now()) return this.expireOne(c);
     const allowed = await this.d.authz.canCancel(user, c.requestedBy);
     if (!allowed.ok) return { kind: 'rejected', reason: allowed.reason, confirmation: c };
     return this.end(c, 'cancelled', user, 'Cancelled; nothing ran.');
   }
 
-  /** Expires due confirmations; returns them so their cards can be edited. */
+  /** A click on a card past its expiry: mark it expired now, so the click edits the card. */
+  private expireOne(c: Confirmation): ApproveResult {
+    if (this.d.store.finish(c.id, 'expired', null, 'Expired; nothing ran.')) {
+      this.d.audit.record({ user: c.requestedBy, action: 'expired', operation: c.operation, confirmationId: c.id });
+    }
+    return { kind: 'settled', confirmation: this.d.store.get(c.id)! };
+  }
+
+  /** Expires due confirmations (the watcher calls this each cycle); returns them to edit their cards. */
   expire(): Confirmation[] {
     const due = this.d.store.expireDue();
     for (const c of due) {

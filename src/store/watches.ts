@@ -21,6 +21,8 @@ const Row = z.object({
   updated_at: z.number(),
 });
 
+const SourceRow = z.object({ region: z.string(), source_id: z.number(), source_name: z.string() });
+
 export interface Watch {
   id: number;
   kind: WatchKind;
@@ -171,6 +173,42 @@ export class WatchStore {
     this.db
       .prepare('update watches set card_ts = ?, updated_at = ? where id = ?')
       .run(cardTs, this.now(), id);
+  }
+
+  /**
+   * Compare-and-set of the watcher's state: writes only if the row still holds `expected` (nothing changed
+   * it since it was read). False when it did; the caller re-reads next cycle.
+   */
+  setStateIf(id: number, expected: unknown, state: unknown): boolean {
+    return (
+      this.db
+        .prepare('update watches set state = ?, updated_at = ? where id = ? and state = ?')
+        .run(JSON.stringify(state), this.now(), id, JSON.stringify(expected)).changes === 1
+    );
+  }
+
+  /** Whether `kind` `objectId` is watched in any channel (active or not). */
+  watchedAnywhere(kind: WatchKind, region: string, sourceId: number, objectId: number): boolean {
+    return (
+      this.db
+        .prepare(
+          'select 1 from watches where kind = ? and region = ? and source_id = ? and object_id = ? limit 1',
+        )
+        .get(kind, region, sourceId, objectId) !== undefined
+    );
+  }
+
+  /** Every (region, source) with a watch, active or not. */
+  sources(): Array<{ region: string; sourceId: number; sourceName: string }> {
+    return this.db
+      .prepare(
+        'select region, source_id, max(source_name) as source_name from watches group by region, source_id',
+      )
+      .all()
+      .map((r) => {
+        const x = SourceRow.parse(r);
+        return { region: x.region, sourceId: x.source_id, sourceName: x.source_name };
+      });
   }
 
   setState(id: number, state: unknown): void {

@@ -1,0 +1,130 @@
+// What the polling modules share, and `commit`: a watch's new state, its events and its card, written in one
+// transaction (the exactly-once half of the outbox: an event exists iff the state change that caused it does).
+import type { Logger } from '../log.js';
+import type { MmsClients } from '../mms/clients.js';
+import { MmsError } from '../mms/errors.js';
+import { redact } from '../mms/redact.js';
+import type { RenderCtx, SlackMessage } from '../slack/blocks/types.js';
+import type { Db } from '../store/db.js';
+import type { KnownJobStore } from '../store/known-jobs.js';
+import type { Outbox } from '../store/outbox.js';
+import type { Watch, WatchStore } from '../store/watches.js';
+import type { SourceBackoff } from './backoff.js';
+import type { Gate } from './gate.js';
+
+export interface PollSettings {
+  concurrency: number;
+  listPageSize: number;
+  maxListPages: number;
+  maxLogReadsPerJob: number;
+  taskRefreshMs: number;
+  maxWaitMs: number;
+  notifyChannel: string | undefined;
+}
+
+export interface TickReport {
+  skipped: 'overlap' | 'lease' | null;
+  /** MMS calls the watcher made this tick (transport retries not included), in all and per action. */
+  mmsCalls: number;
+  mmsCallsByAction: Record<string, number>;
+  polled: { jobs: number; scans: number; async: number };
+  /** Outbox rows created or made due this tick (events and card changes). */
+  queued: number;
+  sent: number;
+  failed: number;
+  /** Confirmations expired this tick. */
+  expired: number;
+  /** Jobs started outside Slack, newly announced. */
+  discovered: number;
+  /** Sources left alone this tick because they are backing off. */
+  backedOff: number;
+}
+
+export const emptyReport = (): TickReport => ({
+  skipped: null,
+  mmsCalls: 0,
+  mmsCallsByAction: {},
+  polled: { jobs: 0, scans: 0, async: 0 },
+  queued: 0,
+  sent: 0,
+  failed: 0,
+  expired: 0,
+  discovered: 0,
+  backedOff: 0,
+});
+
+export interface WatchDeps {
+  db: Db;
+  watches: WatchStore;
+  outbox: Outbox;
+  known: KnownJobStore;
+  clients: MmsClients;
+  gate: Gate;
+  backoff: SourceBackoff;
+  now: () => number;
+  logger: Logger;
+  render: (region: string) => RenderCtx;
+  settings: PollSettings;
+  /** Jobs seen once without a watch: announced when seen again (a Slack write may still register them). */
+  candidates: Set<string>;
+}
+
+export interface WatchEvent {
+  key: string;
+  kind: 'thread' | 'broadcast';
+  message: SlackMessage;
+}
+
+export interface Change {
+  watch: Watch;
+  /** `watch.state` exactly as read: the write happens only if the row still holds it. */
+  prev: unknown;
+  next: object;
+  events: WatchEvent[];
+  card: SlackMessage | null;
+  end?: boolean;
+}
+
+export const eventKey = (watchId: number, suffix: string): string => `w${watchId}:${suffix}`;
+
+/** Texts are redacted once more on their way into the outbox (MMS data already is; this is a backstop). */
+export const safePayload = (m: SlackMessage): { text: string; blocks: unknown[] } =>
+  redact({ text: m.text, blocks: m.blocks });
+
+/**
+ * Writes the change in one transaction: state (compare-and-set), events (each key once), card content, end.
+ * Returns false when the watch changed meanwhile (a register from Slack): nothing is written, and the next
+ * cycle starts from the new state.
+ */
+export function commit(d: WatchDeps, c: Change): { ok: boolean; queued: number } {
+  const same = JSON.stringify(c.next) === JSON.stringify(c.prev);
+  if (same && c.events.length === 0 && !c.end) return { ok: true, queued: 0 };
+  let queued = 0;
+  const ok = d.db
+    .transaction(() => {
+      if (!d.watches.setStateIf(c.watch.id, c.prev, c.next)) return false;
+      for (const e of c.events) {
+        if (
+          d.outbox.enqueue({
+            key: e.key,
+            watchId: c.watch.id,
+            channel: c.watch.channel,
+            kind: e.kind,
+            payload: safePayload(e.message),
+          })
+        )
+          queued++;
+      }
+      if (c.card && d.outbox.setCard(c.watch.id, c.watch.channel, safePayload(c.card), c.watch.cardTs))
+        queued++;
+      if (c.end) d.watches.deactivate(c.watch.id);
+      return true;
+    })
+    .immediate();
+  return { ok, queued };
+}
+
+/** MMS errors that mean "try again later"; anything else from the poll code is a bug, logged. */
+export function errorKind(e: unknown): MmsError['kind'] | null {
+  return e instanceof MmsError ? e.kind : null;
+}

@@ -1,0 +1,134 @@
+// What the watcher remembers per watch (`watches.state`, JSON). Every field falls back to its default on
+// its own, so one unreadable field never resets the counters that event keys are built from.
+import { z } from 'zod';
+import type { Diagnosis, DiagnosisCategory } from './diagnose.js';
+import { CATEGORY_LABELS } from './diagnose.js';
+
+const str = z.string().nullable().catch(null);
+const num = z.number().nullable().catch(null);
+const count = z.number().int().nonnegative().catch(0);
+
+/** MMS unreachable for this watch's source since `since` (watcher clock), for the card's status line. */
+const Unreachable = z.object({ since: z.number(), kind: z.string() }).nullable().catch(null);
+
+/** The job fields a card shows, so a card can be drawn again without asking MMS. */
+export const JobSnapshot = z.object({
+  id: z.number(),
+  name: z.string(),
+  status: str,
+  stopped: z.boolean().catch(false),
+  taskNum: num,
+  taskDone: num,
+  srcDbName: str,
+  srcSchemaName: str,
+  dstDbName: str,
+  dstSchemaName: str,
+  type: str,
+  timerId: num,
+  enableVerification: z.boolean().nullable().catch(null),
+  startTime: z.union([z.string(), z.number()]).nullable().catch(null),
+  endTime: z.union([z.string(), z.number()]).nullable().catch(null),
+});
+export type JobSnapshot = z.infer<typeof JobSnapshot>;
+
+const categories = Object.keys(CATEGORY_LABELS) as [DiagnosisCategory, ...DiagnosisCategory[]];
+
+/** A diagnosis without its evidence: enough for the completion summary and App Home. */
+export const StoredDiagnosis = z.object({
+  taskId: z.number(),
+  table: z.string(),
+  phase: str,
+  category: z.enum(categories).catch('unknown'),
+  cause: z.string(),
+  fix: z.string(),
+  command: z.string().optional().catch(undefined),
+  link: z.string().optional().catch(undefined),
+  verification: z.object({ source: z.number(), destination: z.number() }).optional().catch(undefined),
+});
+export type StoredDiagnosis = z.infer<typeof StoredDiagnosis>;
+
+export const storeDiagnosis = (d: Diagnosis): StoredDiagnosis => ({
+  taskId: d.taskId,
+  table: d.table,
+  phase: d.phase,
+  category: d.category,
+  cause: d.cause.slice(0, 600),
+  fix: d.fix.slice(0, 800),
+  ...(d.command ? { command: d.command } : {}),
+  ...(d.link ? { link: d.link } : {}),
+  ...(d.verification ? { verification: d.verification } : {}),
+});
+
+export const asDiagnosis = (d: StoredDiagnosis): Diagnosis => ({ ...d, evidence: [] });
+
+export const JobState = z.object({
+  /** Where the watch came from: a Slack write, a job creation (async task), or discovery. */
+  origin: z.enum(['slack', 'created', 'discovered']).catch('slack'),
+  /** Bumped each time a finished job runs again (retry), so its events get fresh keys. */
+  run: z.number().int().positive().catch(1),
+  job: JobSnapshot.nullable().catch(null),
+  counts: z.record(z.string(), z.number()).nullable().catch(null),
+  /** Watcher clock when the task list was last read. */
+  tasksAt: num,
+  /** Read by `/mms watching` and `/mms status`. */
+  status: z.string().optional().catch(undefined),
+  summary: z.string().optional().catch(undefined),
+  started: z.boolean().catch(false),
+  /** Watcher clock when the job was first seen running, and its taskDone then (elapsed time, ETA). */
+  firstRunningAt: num,
+  doneAtStart: count,
+  finishedAt: num,
+  stops: count,
+  resumes: count,
+  retries: count,
+  /** Sum of the tasks' retriedTimes last seen; null until tasks were read once. */
+  retrySum: num,
+  failGroups: count,
+  /** Failed tasks already announced: task id → retriedTimes at the failure. */
+  failedSeen: z.record(z.string(), z.number()).catch({}),
+  /** New failures left for the next cycle (log reads are capped per cycle). */
+  failuresPending: z.boolean().catch(false),
+  diagnoses: z.array(StoredDiagnosis).catch([]),
+  /** Failed tasks not diagnosed (beyond the cap), for the summary. */
+  undiagnosed: count,
+  lastEvent: str,
+  unreachable: Unreachable,
+  ended: z.enum(['finished', 'deleted']).nullable().catch(null),
+});
+export type JobState = z.infer<typeof JobState>;
+
+export const ScanResult = z.object({ databases: num, tables: num, partitions: num });
+export type ScanResult = z.infer<typeof ScanResult>;
+
+export const ScanState = z.object({
+  status: z.string().optional().catch(undefined),
+  summary: z.string().optional().catch(undefined),
+  progress: num,
+  result: ScanResult.nullable().catch(null),
+  errorMsg: str,
+  outcome: z.enum(['done', 'failed', 'gave-up']).nullable().catch(null),
+  unreachable: Unreachable,
+  lastEvent: str,
+});
+export type ScanState = z.infer<typeof ScanState>;
+
+export const AsyncState = z.object({
+  status: z.string().optional().catch(undefined),
+  summary: z.string().optional().catch(undefined),
+  progress: num,
+  errorMsg: str,
+  jobId: num,
+  outcome: z.enum(['done', 'failed', 'gave-up']).nullable().catch(null),
+  unreachable: Unreachable,
+  lastEvent: str,
+});
+export type AsyncState = z.infer<typeof AsyncState>;
+
+const parse = <S extends z.ZodType>(schema: S, raw: unknown): z.infer<S> => {
+  const r = schema.safeParse(raw && typeof raw === 'object' ? raw : {});
+  return r.success ? r.data : schema.parse({});
+};
+
+export const jobState = (raw: unknown): JobState => parse(JobState, raw);
+export const scanState = (raw: unknown): ScanState => parse(ScanState, raw);
+export const asyncState = (raw: unknown): AsyncState => parse(AsyncState, raw);
