@@ -47,8 +47,13 @@ async function resolveNamed<T extends Named>(
       return { kind: 'found', item: await getById(Number(text)), how: 'id' };
     } catch (e) {
       if (!(e instanceof MmsError && e.kind === 'not-found')) throw e;
-      // An all-digit name is possible; fall through to a name search before giving up.
     }
+    // An all-digit name is possible, but only an exact one: a fuzzy hit for an unknown id ("12" in
+    // "sales_2012") must never stand in for it.
+    const named = (await search(text)).filter((h) => h.name === text);
+    if (named.length === 1) return { kind: 'found', item: named[0]!, how: 'exact' };
+    if (named.length > 1) return { kind: 'ambiguous', input: text, candidates: named };
+    return { kind: 'not-found', input: text, near: [] };
   }
   const hits = (await search(text)).filter((h) => h.name.toLowerCase().includes(text.toLowerCase()));
   const exact = hits.filter((h) => h.name === text);

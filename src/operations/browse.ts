@@ -5,7 +5,7 @@ import { dbsMessage, partitionsMessage, tablesMessage } from '../slack/blocks/in
 import { regionsMessage } from '../slack/blocks/regions.js';
 import { type SetupInfo, setupMessage } from '../slack/blocks/setup.js';
 import { sourceMessage, sourcesMessage } from '../slack/blocks/sources.js';
-import { dbPos, opt, page, pager, paging, req, source, sourcePos } from './common.js';
+import { dbNamed, dbPos, opt, page, pager, paging, req, source, sourcePos, tableNamed } from './common.js';
 import type { ReadOp } from './types.js';
 
 export const regions: ReadOp<Record<string, never>> = {
@@ -141,6 +141,8 @@ export const tables: ReadOp<{ source: string; db: string; name?: string; page?: 
   run: async (ctx, p) => {
     const s = await source(ctx, p.source);
     const res = await ctx.mms.listTables(s.id, { dbName: p.db, name: p.name, ...paging(p.page) });
+    // MMS lists nothing for a database it does not know: say so, with near names, rather than "no tables".
+    if (res.total === 0) await dbNamed(ctx, s, p.db);
     const command = `tables ${s.id} ${p.db}${p.name ? ` ${p.name}` : ''}`;
     return tablesMessage(s, p.db, res, pager(ctx, command, res.pageNum, res.total), ctx.render);
   },
@@ -179,6 +181,7 @@ export const partitions: ReadOp<{ source: string; table: { db: string; table: st
       tableName: p.table.table,
       ...paging(p.page),
     });
+    if (res.total === 0) await tableNamed(ctx, s, p.table.db, p.table.table);
     const command = `partitions ${s.id} ${p.table.db}.${p.table.table}`;
     return partitionsMessage(
       s,

@@ -1,10 +1,18 @@
 // Pieces every operation shares: argument schemas, name resolution with user-facing errors, paging.
 import { z } from 'zod';
 import type { Paging } from '../mms/client.js';
-import { must, resolveDb, resolveJob, resolveSource, resolveTimer } from '../mms/resolve.js';
-import type { DataSource, Db, Job, Timer } from '../mms/schemas.js';
+import {
+  must,
+  ResolveError,
+  resolveDb,
+  resolveJob,
+  resolveSource,
+  resolveTable,
+  resolveTimer,
+} from '../mms/resolve.js';
+import type { DataSource, Db, Job, Table, Timer } from '../mms/schemas.js';
 import type { Pager } from '../slack/blocks/types.js';
-import type { OpContext, PositionalSpec } from './types.js';
+import { type OpContext, type PositionalSpec, UsageError } from './types.js';
 
 export const PAGE_SIZE = 20;
 
@@ -78,7 +86,49 @@ export async function timer(ctx: OpContext, sid: number, input: string): Promise
 }
 
 export async function db(ctx: OpContext, sid: number, input: string): Promise<Db> {
-  return must('database', await resolveDb(ctx.mms, sid, input)).item;
+  const r = await resolveDb(ctx.mms, sid, input);
+  // Commands take databases by name, not id: several candidates are offered by name.
+  if (r.kind === 'ambiguous') {
+    throw new ResolveError('database', {
+      ...r,
+      candidates: r.candidates.map((d) => ({ id: d.id, name: d.name, token: d.name })),
+    });
+  }
+  return must('database', r).item;
+}
+
+/** A table by its exact name in a database given by its exact name (an empty listing may mean a typo). */
+export async function tableNamed(
+  ctx: OpContext,
+  s: DataSource,
+  dbName: string,
+  input: string,
+): Promise<Table> {
+  await dbNamed(ctx, s, dbName);
+  const r = await resolveTable(ctx.mms, s.id, dbName, input);
+  const hit =
+    r.kind === 'found' ? r.item : r.kind === 'ambiguous' ? r.candidates.find((t) => t.name === input) : null;
+  if (hit?.name === input) return hit;
+  const near =
+    r.kind === 'found' ? [r.item.name] : r.kind === 'ambiguous' ? r.candidates.map((t) => t.name) : r.near;
+  throw new UsageError(
+    `No table named "${input}" in ${dbName} of ${ref(s)}.`,
+    near.length
+      ? `Did you mean ${near
+          .slice(0, 3)
+          .map((n) => `\`${dbName}.${n}\``)
+          .join(', ')}?`
+      : undefined,
+  );
+}
+
+/** A database by its exact name; a near one is only suggested (commands pass the name to MMS as typed). */
+export async function dbNamed(ctx: OpContext, s: DataSource, input: string): Promise<Db> {
+  const d = await db(ctx, s.id, input);
+  if (d.name !== input) {
+    throw new UsageError(`No database named "${input}" in ${ref(s)}.`, `Did you mean \`${d.name}\`?`);
+  }
+  return d;
 }
 
 export const ref = (s: { id: number; name: string }) => `${s.name} (#${s.id})`;

@@ -21,7 +21,10 @@ export interface VerificationResult {
 }
 
 export interface FailureReport {
+  /** The first page of each failed status (up to 100 each). */
   failedTasks: Task[];
+  /** How many tasks failed in all, as MMS counts them (may exceed `failedTasks`). */
+  failedTotal: number;
   diagnoses: Diagnosis[];
   verification: VerificationResult[];
 }
@@ -32,9 +35,11 @@ const tableOf = (t: Task) =>
 /** One ListMmsTasks per failed status (the filter takes one value), then the logs of each failed task. */
 export async function diagnoseFailures(ctx: OpContext, s: DataSource, jobId: number): Promise<FailureReport> {
   const failedTasks: Task[] = [];
+  let failedTotal = 0;
   for (const status of FAILED) {
     const res = await ctx.mms.listTasks(s.id, { jobId, status, pageNum: 1, pageSize: 100 });
     failedTasks.push(...res.items);
+    failedTotal += Math.max(res.total, res.items.length);
   }
   const detailed = failedTasks.slice(0, MAX_DETAILED);
   const diagnoses: Diagnosis[] = [];
@@ -45,7 +50,7 @@ export async function diagnoseFailures(ctx: OpContext, s: DataSource, jobId: num
     const v = verificationFromLogs(entries);
     if (v) verification.push({ table: tableOf(t), ...v, ok: v.source === v.destination });
   }
-  return { failedTasks, diagnoses, verification };
+  return { failedTasks, failedTotal, diagnoses, verification };
 }
 
 export const diagnose: ReadOp<{ source: string; target: string }> = {
@@ -86,8 +91,8 @@ export const diagnose: ReadOp<{ source: string; target: string }> = {
     }
     const j = target.job;
     const report = await diagnoseFailures(ctx, s, j.id);
-    const more = report.failedTasks.length - report.diagnoses.length;
-    const subject = `job ${ref(j)}${more > 0 ? ` — ${report.failedTasks.length} failed tasks, first ${report.diagnoses.length} read` : ''}`;
+    const more = report.failedTotal - report.diagnoses.length;
+    const subject = `job ${ref(j)}${more > 0 ? ` — ${report.failedTotal} failed tasks, first ${report.diagnoses.length} read` : ''}`;
     return diagnosisMessage(s, subject, report.diagnoses, report.verification, ctx.render);
   },
 };

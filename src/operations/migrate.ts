@@ -94,6 +94,12 @@ async function checkScope(ctx: OpContext, o: ScopeFlags): Promise<Scope> {
   if (!scanned) {
     throw new UsageError(`Source ${ref(s)} has not been scanned yet.`, `Run \`/mms scan ${s.id}\` first.`);
   }
+  if (!((s.dbNum ?? 0) > 0) && /FAIL/i.test(s.scanStatus ?? '')) {
+    throw new UsageError(
+      `The last metadata scan of ${ref(s)} (#${s.scanId}) failed, so it has no databases to migrate.`,
+      `See \`/mms source ${s.id}\` for why, then run \`/mms scan ${s.id}\`.`,
+    );
+  }
   if (/DOING/i.test(s.scanStatus ?? '')) {
     throw new UsageError(`A metadata scan of ${ref(s)} is still running; wait for it to finish.`);
   }

@@ -57,9 +57,10 @@ export function createSlackApp(d: SlackAppDeps): SlackApp {
   const socketMode = Boolean(config.slack.appToken);
   const app = new App({
     token: config.slack.botToken,
-    // auth.test runs lazily on the first request; the bot checks the token itself at start, with a
-    // clear message, instead of leaving an eager call unobserved.
-    tokenVerificationEnabled: false,
+    // Initialised in start(): one auth.test there (after the bot's own token check, which gives the clear
+    // message), its ids cached for every request. With `tokenVerificationEnabled: false` Bolt 5 would call
+    // auth.test again on every single request (its per-request "cache" is reassigned each time).
+    deferInitialization: true,
     logger: boltLogger(d.logger),
     clientOptions: {
       ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
@@ -85,6 +86,7 @@ export function createSlackApp(d: SlackAppDeps): SlackApp {
   return {
     app,
     async start(port = config.slack.port, host?: string) {
+      await app.init();
       if (socketMode) {
         await app.start();
         return undefined;

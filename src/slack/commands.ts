@@ -61,6 +61,13 @@ function flagsOf(spec: CommandSpec) {
   return options;
 }
 
+/** The command word of a text as a metric label: a known command, `help`, or `unknown` (never user text). */
+export function commandLabel(text: string): string {
+  const word = unescapeSlack(text).trim().split(/\s+/)[0]?.toLowerCase() ?? '';
+  if (word === '' || word === 'help' || word === '--help' || word === '-h') return 'help';
+  return findOp(word) ? word : 'unknown';
+}
+
 export function parseCommand(rawText: string, defaultRegion: string): ParsedCommand {
   const text = unescapeSlack(rawText).trim();
   const tokens = tokenize(text);

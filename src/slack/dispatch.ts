@@ -5,14 +5,15 @@ import type { WriteOperation } from '../config.js';
 import type { ConfirmFlow } from '../confirm/flow.js';
 import type { Logger } from '../log.js';
 import { MmsError } from '../mms/errors.js';
-import { ResolveError } from '../mms/resolve.js';
+import { ResolveError, type ResolveKind } from '../mms/resolve.js';
 import type { AnyWrite } from '../operations/catalog.js';
 import type { Services } from '../operations/services.js';
 import { type OpContext, UsageError, type WatchRequest } from '../operations/types.js';
-import { withRegion } from './blocks/actions.js';
+import { arg, withRegion } from './blocks/actions.js';
 import { ambiguousMessage, errorMessage } from './blocks/errors.js';
 import type { RenderCtx, SlackMessage } from './blocks/types.js';
-import { helpMessage, parseCommand } from './commands.js';
+import { helpMessage, parseCommand, tokenize, unescapeSlack } from './commands.js';
+import { mdLink, mentionUser } from './escape.js';
 
 export interface Requester {
   user: string;
@@ -111,10 +112,17 @@ export class Dispatcher {
       const where = confirmation.messageTs
         ? await permalink(client, confirmation.channel, confirmation.messageTs)
         : null;
-      throw new UsageError(
-        `A ${confirmation.operation} request for the same target is already waiting for confirmation` +
-          `${where ? `: ${where}` : ` (requested by <@${confirmation.requestedBy}>)`}.`,
-        'Confirm or cancel that card first.',
+      // The link and the mention are mrkdwn: they go beside the (escaped, code-block) message, not in it.
+      return reply(
+        errorMessage(
+          {
+            kind: 'usage',
+            message: `A ${confirmation.operation} request for the same target is already waiting for confirmation.`,
+            hint: 'Confirm or cancel that card first.',
+            mrkdwn: `${where ? `See ${where}, r` : 'R'}equested by ${mentionUser(confirmation.requestedBy)}.`,
+          },
+          ctx.render,
+        ),
       );
     }
     const card = this.d.flow.card(confirmation, ctx.render);
@@ -147,7 +155,7 @@ export class Dispatcher {
       if (r.kind === 'ambiguous') {
         const byId = new Map(r.candidates.map((c) => [c.id, c]));
         return ambiguousMessage(e.what, r.input, r.candidates, (id) =>
-          withRegion(replaceArg(text, r.input, byId.get(id)?.token ?? String(id)), render),
+          withRegion(replaceArg(text, e.what, r.input, byId.get(id)?.token ?? String(id)), render),
         );
       }
       return errorMessage(
@@ -178,20 +186,38 @@ function isBareMigrate(p: unknown): boolean {
   return !x['db'];
 }
 
-/** The command text with one argument replaced (an ambiguous name by the chosen id). */
-function replaceArg(text: string, input: string, replacement: string): string {
-  const i = text.indexOf(input);
-  if (i < 0) return text;
-  const quoted = text[i - 1] === '"' || text[i - 1] === "'";
-  const start = quoted ? i - 1 : i;
-  const end = quoted ? i + input.length + 1 : i + input.length;
-  return `${text.slice(0, start)}${replacement}${text.slice(end)}`;
+/**
+ * The command text with one argument replaced (an ambiguous name by the chosen id). Whole arguments only:
+ * the name may also occur inside the command word or another argument (`source e`, `job hive-prod i`).
+ * The source is the first argument after the command; any other name comes after the source.
+ */
+function replaceArg(text: string, what: ResolveKind, input: string, replacement: string): string {
+  let tokens: string[];
+  try {
+    tokens = tokenize(unescapeSlack(text).trim());
+  } catch {
+    return text;
+  }
+  const sourceAt = tokens.findIndex((t, i) => i > 0 && !t.startsWith('-'));
+  const from = what === 'source' || sourceAt < 0 ? 1 : sourceAt + 1;
+  // Flags may come first (`tasks --job x <source>`): if nothing matches after the source, look anywhere.
+  for (const start of [from, 1]) {
+    for (let i = start; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      const flag = /^(--[\w-]+=)(.*)$/s.exec(t);
+      if (t.trim() === input) tokens[i] = replacement;
+      else if (flag && flag[2]!.trim() === input) tokens[i] = `${flag[1]}${replacement}`;
+      else continue;
+      return tokens.map(arg).join(' ');
+    }
+  }
+  return text;
 }
 
 async function permalink(client: WebClient, channel: string, ts: string): Promise<string | null> {
   try {
     const r = await client.chat.getPermalink({ channel, message_ts: ts });
-    return r.permalink ? `<${r.permalink}|the card>` : null;
+    return r.permalink ? mdLink(r.permalink, 'the card') : null;
   } catch {
     return null;
   }

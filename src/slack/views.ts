@@ -257,14 +257,21 @@ export function registerMigrateForm(app: App, d: MigrateFormDeps): void {
       });
       return;
     }
-    const parsed = migrate.params.safeParse(formArgs(meta.data, view.state.values as Values));
+    const values = view.state.values as Values;
+    const parsed = migrate.params.safeParse(formArgs(meta.data, values));
     const missingDb = parsed.success && !parsed.data.db;
-    if (!parsed.success || missingDb) {
+    // Neither box ticked would otherwise read as "both" (no --schema-only, no --data-only): never guess.
+    const chosen = new Set((values['options']?.['options']?.selected_options ?? []).map((o) => o.value));
+    const nothingToDo = !chosen.has('schema') && !chosen.has('data');
+    if (!parsed.success || missingDb || nothingToDo) {
       const errors: Record<string, string> = {};
       if (missingDb) errors['db'] = 'Choose a database.';
+      if (nothingToDo) errors['options'] = 'Tick Migrate schema, Migrate data, or both.';
       for (const issue of parsed.success ? [] : parsed.error.issues) {
         const field = typeof issue.path[0] === 'string' && issue.path[0] !== 'source' ? issue.path[0] : null;
-        const target = field ?? FIELD_OF.find(([re]) => re.test(issue.message))?.[1] ?? 'tables';
+        // A message that starts with a flag is about that flag's field ("--partitions needs --tables").
+        const lead = /^--(tables|include|exclude|partitions|name)\b/.exec(issue.message)?.[1];
+        const target = field ?? lead ?? FIELD_OF.find(([re]) => re.test(issue.message))?.[1] ?? 'tables';
         const block =
           target === 'no-verify' || target === 'schema-only' || target === 'data-only' ? 'options' : target;
         errors[block] ??= issue.message.replace(/^--[\w-]+:?\s*/, '');

@@ -26,7 +26,15 @@ export interface Harness {
 }
 
 export async function startHarness(
-  o: { env?: Record<string, string>; sim?: SimOptions; now?: () => number } = {},
+  o: {
+    env?: Record<string, string>;
+    sim?: SimOptions;
+    now?: () => number;
+    /** Web API retries of the bot's Slack clients (default 0: fail fast against the stand-in). */
+    slackRetries?: number;
+    /** How long a slash command may work before the ack says "working…" (the bot's default: 2000). */
+    ackBudgetMs?: number;
+  } = {},
 ): Promise<Harness> {
   const sim = await startSimulator({ seed: 7, ...o.sim });
   const api = await startSlackApi();
@@ -51,7 +59,11 @@ export async function startHarness(
     credentials: staticCredentials(sim.credentials),
     now: o.now,
     mms: { retry: { tries: 2, baseMs: 1, maxMs: 5 } },
-    slack: { processBeforeResponse: true, retries: 0 },
+    slack: {
+      processBeforeResponse: true,
+      retries: o.slackRetries ?? 0,
+      ...(o.ackBudgetMs !== undefined ? { ackBudgetMs: o.ackBudgetMs } : {}),
+    },
     watcher: { enabled: false },
     host: '127.0.0.1',
   });

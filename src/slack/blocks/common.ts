@@ -58,7 +58,9 @@ export function pagerParts(pager: Pager, ctx: RenderCtx): { note: string; button
   const page = Math.max(1, pager.pageNum);
   const buttons: Button[] = [];
   const go = (n: number) => withRegion(`${pager.command} --page ${n}`, ctx);
-  if (page > 1) buttons.push(runButton(`◀ Prev (page ${page - 1})`, go(Math.min(page - 1, pages))));
+  // Past the end (`--page 99`), "Prev" goes to the last page, and says so.
+  const prev = Math.min(page - 1, pages);
+  if (page > 1) buttons.push(runButton(`◀ Prev (page ${prev})`, go(prev)));
   if (page < pages) buttons.push(runButton(`Next (page ${page + 1}) ▶`, go(page + 1)));
   const note = `Page ${exactCount(page)} of ${exactCount(pages)} · ${exactCount(pager.total)} in total`;
   return { note, buttons };

@@ -3,7 +3,7 @@ import type { Button, KnownBlock } from '@slack/types';
 import type { MmsErrorKind } from '../../mms/errors.js';
 import { redactText } from '../../mms/redact.js';
 import { consoleLinks } from '../../mms/regions.js';
-import { codeBlock, esc, inlineCode, mdLink, truncate } from '../escape.js';
+import { codeBlock, esc, inlineCode, mdLink, truncate, truncateMrkdwn } from '../escape.js';
 import { cmd, runButton, withRegion } from './actions.js';
 import { exactCount } from './format.js';
 import { actions, context, LIMITS, section } from './kit.js';
@@ -20,6 +20,8 @@ export interface ErrorView {
   code?: string;
   requestId?: string;
   hint?: string;
+  /** Trusted mrkdwn the bot built itself (a permalink, a mention), shown as is after the message. */
+  mrkdwn?: string;
 }
 
 const HEADLINE: Record<ErrorKind, string> = {
@@ -85,6 +87,7 @@ export function errorMessage(err: ErrorView, ctx: RenderCtx): SlackMessage {
   const msg = redactText(err.message ?? '');
   const blocks: KnownBlock[] = [section(`*${HEADLINE[err.kind]}*`)];
   if (msg.trim()) blocks.push(section(codeBlock(truncate(msg, 1500), 1600)));
+  if (err.mrkdwn?.trim()) blocks.push(section(truncateMrkdwn(err.mrkdwn, 1500)));
   const buttons: Button[] = [];
   if (err.kind === 'permission') {
     const guide = permissionGuide(permissionLayer(err.code, msg), ctx.region);
@@ -129,8 +132,20 @@ export function ambiguousMessage(
   if (more > 0) {
     blocks.push(context([`…and ${exactCount(more)} more. Use the id, or a more exact name.`]));
   }
-  if (shown.length > 0) {
-    blocks.push(actions(shown.map((c) => runButton(`${truncate(c.name, 40)} (#${c.id})`, commandFor(c.id)))));
+  // A button carries the whole command; one too long for a button value would be cut, and a cut command
+  // is another command. Those candidates get no button: the user retypes with the name or id.
+  const runnable = shown
+    .map((c) => ({ c, command: commandFor(c.id) }))
+    .filter((x) => x.command.length <= LIMITS.buttonValue);
+  if (runnable.length < shown.length) {
+    blocks.push(
+      context(['The command is too long to rerun from a button: type it again with the name or id.']),
+    );
+  }
+  if (runnable.length > 0) {
+    blocks.push(
+      actions(runnable.map(({ c, command }) => runButton(`${truncate(c.name, 40)} (#${c.id})`, command))),
+    );
   }
   return message(`${exactCount(candidates.length)} ${esc(kind)}s match ${esc(truncate(input, 100))}`, blocks);
 }

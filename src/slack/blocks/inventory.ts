@@ -48,7 +48,8 @@ export function dbsMessage(source: SourceRef, page: Page<Db>, pager: Pager, ctx:
       runButton('Scan metadata', withRegion(cmd.scan(sid), ctx)),
       runButton('Source', withRegion(cmd.source(sid), ctx)),
     ],
-    narrow: `a name: ${inlineCode(`dbs ${sid} <name>`)}`,
+    // `dbs` takes no name filter: only paging narrows it.
+    narrow: '`--page`',
   });
 }
 

@@ -8,6 +8,7 @@ import type { Metrics } from '../../metrics.js';
 import type { Confirmation } from '../../store/confirmations.js';
 import { ACTION_CANCEL, ACTION_CONFIRM, RUN_ACTION_ID } from '../blocks/actions.js';
 import type { SlackMessage } from '../blocks/types.js';
+import { commandLabel } from '../commands.js';
 import type { Dispatcher, WatchTarget } from '../dispatch.js';
 
 export interface ActionDeps {
@@ -28,7 +29,7 @@ export function registerActions(app: App, d: ActionDeps): void {
     await ack();
     const text = CommandText.safeParse(action.value);
     if (!text.success) return void (await tell(client, body, 'That button carries no valid command.'));
-    d.metrics.commands.inc({ command: text.data.split(/\s+/)[0] ?? '?' });
+    d.metrics.commands.inc({ command: commandLabel(text.data) });
     const answer = await d.dispatcher.handle(
       text.data,
       {

@@ -1,6 +1,7 @@
 // `/mms`: answer in the ack when the work is quick, else ack "working…" and answer through response_url.
 import type { App } from '@slack/bolt';
 import type { Metrics } from '../../metrics.js';
+import { commandLabel } from '../commands.js';
 import type { Answer, Dispatcher } from '../dispatch.js';
 
 export interface CommandDeps {
@@ -11,7 +12,7 @@ export interface CommandDeps {
 
 export function registerCommand(app: App, d: CommandDeps): void {
   app.command('/mms', async ({ command, ack, respond, client }) => {
-    d.metrics.commands.inc({ command: command.text.trim().split(/\s+/)[0] || 'help' });
+    d.metrics.commands.inc({ command: commandLabel(command.text) });
     const work = d.dispatcher.handle(
       command.text,
       {

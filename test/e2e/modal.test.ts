@@ -1,0 +1,228 @@
+// The migrate form, end to end: bare `/mms migrate <source>` opens a modal at once (views.open) and fills it
+// (views.update); choosing a database loads its tables; a bad submission answers `response_action: errors`;
+// a good one posts the confirmation card in the channel the form was opened from.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, OPERATOR, OPERATOR2, startHarness } from '../helpers/bot.js';
+import { stateValue } from '../helpers/slack-requests.js';
+import { assertWithinLimits } from '../slack/blocks/limits.js';
+import { confirm, confirmId, HIVE, HIVE_ID, mmsWrites, runButtons, textOf } from './support.js';
+
+const FORM_CHANNEL = 'C0FORM0001';
+
+type View = Record<string, unknown> & { id: string; hash: string; private_metadata: string; blocks: Block[] };
+type Block = Record<string, unknown> & { block_id?: string; type: string };
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+/** Opens the form with a typed command; returns the view as it stands after the bot filled it. */
+async function openForm(text: string, channel = FORM_CHANNEL): Promise<View> {
+  const opens = h.api.callsTo('views.open').length;
+  const updates = h.api.callsTo('views.update').length;
+  const r = await h.slack.command(text, { user: OPERATOR, channel });
+  expect(r.status).toBe(200);
+  // The ack carries no message: the modal is the answer.
+  expect(r.body === '' || r.body === undefined || (typeof r.body === 'object' && !r.body.blocks)).toBe(true);
+  expect(h.api.callsTo('views.open')).toHaveLength(opens + 1);
+  const open = h.api.callsTo('views.open').at(-1)!;
+  expect(open.ok, JSON.stringify(open)).toBe(true);
+  expect(open.args['trigger_id']).toBe(r.triggerId);
+  expect(h.api.callsTo('views.update')).toHaveLength(updates + 1);
+  const update = h.api.callsTo('views.update').at(-1)!;
+  expect(update.ok, JSON.stringify(update)).toBe(true);
+  return h.api.view(String(update.args['view_id'])) as View;
+}
+
+function block(view: View, id: string): Block | undefined {
+  return view.blocks.find((b) => b.block_id === id);
+}
+
+function optionValues(b: Block | undefined): string[] {
+  const el = b?.element as { options?: Array<{ value: string }> } | undefined;
+  return (el?.options ?? []).map((o) => o.value);
+}
+
+const base = (db = 'sales') => ({
+  db: { mms_migrate_db: stateValue.select(db) },
+  tables: { tables: stateValue.multiSelect([]) },
+  include: { include: stateValue.text(null) },
+  exclude: { exclude: stateValue.text(null) },
+  partitions: { partitions: stateValue.text(null) },
+  options: { options: stateValue.checkboxes(['schema', 'data', 'verify']) },
+  name: { name: stateValue.text(null) },
+});
+
+function submit(view: View, values: Record<string, Record<string, unknown>>, user = OPERATOR) {
+  return h.slack.submitView('mms_migrate', values, {
+    user,
+    viewId: view.id,
+    hash: view.hash,
+    privateMetadata: view.private_metadata,
+  });
+}
+
+describe('the migrate form', () => {
+  let form: View;
+
+  it('bare `migrate <source>` opens the form with the source’s databases', async () => {
+    form = await openForm(`migrate ${HIVE}`);
+    expect(h.api.callsTo('views.open').at(-1)!.args['view']).toMatchObject({ type: 'modal' });
+    expect(form.callback_id).toBe('mms_migrate');
+    expect(JSON.parse(form.private_metadata)).toEqual({
+      sourceId: HIVE_ID,
+      sourceName: HIVE,
+      region: 'cn-hangzhou',
+      channel: FORM_CHANNEL,
+    });
+    expect(optionValues(block(form, 'db'))).toEqual(['sales', 'marketing', 'finance', 'hr', 'logistics']);
+    expect(textOf(form)).toContain('Stop writes to the source tables');
+    assertWithinLimits({ blocks: form.blocks }, { maxBlocks: 100 });
+    expect(mmsWrites(h)).toEqual([]);
+  });
+
+  it('choosing a database loads its tables into the form', async () => {
+    const updates = h.api.callsTo('views.update').length;
+    const r = await h.slack.select('mms_migrate_db', 'sales', { view: form, blockId: 'db', user: OPERATOR });
+    expect(r.status).toBe(200);
+    expect(h.api.callsTo('views.update')).toHaveLength(updates + 1);
+    const call = h.api.callsTo('views.update').at(-1)!;
+    expect(call.ok, JSON.stringify(call)).toBe(true);
+    expect(call.args['hash']).toBe(form.hash);
+    form = h.api.view(form.id) as View;
+    const tables = optionValues(block(form, 'tables'));
+    expect(tables).toHaveLength(25);
+    expect(tables).toEqual(expect.arrayContaining(['orders', 'order_items', 'customers']));
+    const db = block(form, 'db')!.element as { initial_option?: { value: string } };
+    expect(db.initial_option?.value).toBe('sales');
+  });
+
+  it('conflicting options come back as field errors, and nothing is posted', async () => {
+    const posts = h.api.callsTo('chat.postMessage').length;
+    const conflicting = {
+      ...base(),
+      tables: { tables: stateValue.multiSelect(['orders']) },
+      include: { include: stateValue.text('customers') },
+      name: { name: stateValue.text('9lives') },
+    };
+    const r = await submit(form, conflicting);
+    expect(r.status).toBe(200);
+    expect(r.body.response_action).toBe('errors');
+    expect(Object.keys(r.body.errors).sort()).toEqual(['name', 'tables']);
+    expect(r.body.errors.tables).toMatch(/use --tables, or --include\/--exclude/);
+    expect(r.body.errors.name).toMatch(/must start with a letter/);
+    // Every error names a block the form has, or Slack would reject the answer.
+    for (const id of Object.keys(r.body.errors)) expect(block(form, id), id).toBeDefined();
+
+    const partitionsOnly = await submit(form, {
+      ...base(),
+      partitions: { partitions: stateValue.text("ds >= '20250101'") },
+    });
+    expect(partitionsOnly.body).toMatchObject({
+      response_action: 'errors',
+      errors: { partitions: expect.stringMatching(/needs --tables/) },
+    });
+
+    const noData = await submit(form, { ...base(), options: { options: stateValue.checkboxes(['verify']) } });
+    expect(noData.body.response_action).toBe('errors');
+    expect(Object.keys(noData.body.errors)).toEqual(['options']);
+
+    const noDb = await submit(form, { ...base(), db: { mms_migrate_db: stateValue.select(null) } });
+    expect(noDb.body).toMatchObject({ response_action: 'errors', errors: { db: 'Choose a database.' } });
+
+    expect(h.api.callsTo('chat.postMessage')).toHaveLength(posts);
+    expect(mmsWrites(h)).toEqual([]);
+  });
+
+  it('a valid submission closes the form and posts the card in the form’s channel', async () => {
+    const r = await submit(form, {
+      ...base(),
+      tables: { tables: stateValue.multiSelect(['orders', 'order_items']) },
+      partitions: { partitions: stateValue.text("ds >= '20250101'") },
+      name: { name: stateValue.text('sales_from_form') },
+    });
+    expect(r.status).toBe(200);
+    expect(r.body).toBe('');
+    const card = h.api.messages(FORM_CHANNEL).at(-1)!;
+    const t = textOf(card);
+    for (const s of [
+      'Create migration job',
+      '*Job name:* `sales_from_form`',
+      '*Source:* hive-prod (#2000015) · HIVE',
+      '*Database:* `sales`',
+      '`orders`, `order_items`',
+      "ds &gt;= '20250101'",
+      '*Verification (row counts):* `on`',
+    ]) {
+      expect(t).toContain(s);
+    }
+    expect(mmsWrites(h)).toEqual([]);
+    const after = await confirm(h, card, confirmId(card), OPERATOR2);
+    expect(mmsWrites(h)).toEqual(['CreateMmsJob']);
+    expect(textOf(after)).toContain('Job sales_from_form is being created');
+  });
+
+  it('schema only, from the checkboxes', async () => {
+    await submit(form, {
+      ...base('hr'),
+      options: { options: stateValue.checkboxes(['schema']) },
+      name: { name: stateValue.text('hr_schema') },
+    });
+    const t = textOf(h.api.messages(FORM_CHANNEL).at(-1)!);
+    expect(t).toContain('*Job name:* `hr_schema`');
+    expect(t).toContain('*Data migration:* `off`');
+    expect(t).toContain('*Verification (row counts):* `off`');
+  });
+
+  it('a form whose metadata was tampered with is refused', async () => {
+    const r = await h.slack.submitView('mms_migrate', base(), { user: OPERATOR, privateMetadata: '{"x":1' });
+    expect(r.body).toMatchObject({
+      response_action: 'errors',
+      errors: { db: expect.stringMatching(/out of date/) },
+    });
+  });
+});
+
+describe('opening the form', () => {
+  it('the Migrate… button of a source opens it too', async () => {
+    const source = await h.slack.command(`source ${HIVE}`, { user: OPERATOR });
+    const value = runButtons(source.body).find((b) => b.text === 'Migrate…')!.value;
+    const opens = h.api.callsTo('views.open').length;
+    await h.slack.click('mms_run', value, { user: OPERATOR });
+    expect(h.api.callsTo('views.open')).toHaveLength(opens + 1);
+    const view = h.api.view(String(h.api.callsTo('views.update').at(-1)!.args['view_id']))!;
+    expect(optionValues(block(view as View, 'db'))).toContain('finance');
+  });
+
+  it('--region carries through the form to the card', async () => {
+    const view = await openForm(`migrate ${HIVE} --region cn-shanghai`);
+    expect(JSON.parse(view.private_metadata).region).toBe('cn-shanghai');
+    await submit(view, { ...base('finance'), name: { name: stateValue.text('fin_sh') } });
+    const t = textOf(h.api.messages(FORM_CHANNEL).at(-1)!);
+    expect(t).toContain('*Job name:* `fin_sh`');
+    expect(t).toContain('*Region:* `cn-shanghai`');
+  });
+
+  it('an unscanned source says to scan it', async () => {
+    const view = await openForm('migrate mc-legacy');
+    expect(textOf(view)).toContain('has no scanned databases yet');
+    expect(textOf(view)).toContain('/mms scan 2000017');
+    expect(view.submit).toBeUndefined();
+  });
+
+  it('an unknown source says so in the form', async () => {
+    const view = await openForm('migrate hive-prd');
+    expect(textOf(view)).toMatch(/hive-prd/);
+    expect(textOf(view)).toMatch(/hive-prod/);
+  });
+
+  it('an MMS error while filling the form is shown in it', async () => {
+    h.sim.injectErrors({ count: 1, status: 403, code: 'Forbidden.RAM', actions: ['ListMmsDbs'] });
+    const view = await openForm(`migrate ${HIVE}`);
+    expect(textOf(view)).toMatch(/not authorized|Forbidden/);
+  });
+});
