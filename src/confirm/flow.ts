@@ -141,7 +141,12 @@ export class ConfirmFlow {
   /** A click on a card past its expiry: mark it expired now, so the click edits the card. */
   private expireOne(c: Confirmation): ApproveResult {
     if (this.d.store.finish(c.id, 'expired', null, 'Expired; nothing ran.')) {
-      this.d.audit.record({ user: c.requestedBy, action: 'expired', operation: c.operation, confirmationId: c.id });
+      this.d.audit.record({
+        user: c.requestedBy,
+        action: 'expired',
+        operation: c.operation,
+        confirmationId: c.id,
+      });
     }
     return { kind: 'settled', confirmation: this.d.store.get(c.id)! };
   }

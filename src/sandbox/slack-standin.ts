@@ -102,6 +102,13 @@ export interface SlackApiOptions {
   botUserId?: string;
   botId?: string;
   teamId?: string;
+  /**
+   * Called after each Web API call is recorded, with the reply body (a live reference: copy what you keep).
+   * The sandbox learns view ids and message ts from it. A throwing listener does not affect the reply.
+   */
+  onCall?: (call: RecordedCall, reply: Record<string, unknown>) => void;
+  /** Called after each response_url POST is recorded. A throwing listener does not affect the reply. */
+  onResponse?: (response: RecordedResponse) => void;
 }
 
 type Obj = Record<string, unknown>;
@@ -161,10 +168,15 @@ class SlackApi implements SlackApiStandIn {
   private users = new Map<string, Obj>();
   private channels = new Map<string, Obj>();
 
+  private readonly onCall: SlackApiOptions['onCall'];
+  private readonly onResponse: SlackApiOptions['onResponse'];
+
   constructor(opts: SlackApiOptions) {
     this.botUserId = opts.botUserId ?? 'U0BOT00001';
     this.botId = opts.botId ?? 'B0BOT00001';
     this.teamId = opts.teamId ?? 'T0TEAM0001';
+    this.onCall = opts.onCall;
+    this.onResponse = opts.onResponse;
   }
 
   async listen(): Promise<void> {
@@ -332,6 +344,7 @@ class SlackApi implements SlackApiStandIn {
       if (token !== undefined) call.token = token;
       if (!call.ok && typeof reply.body.error === 'string') call.error = reply.body.error;
       this.calls.push(call);
+      notify(() => this.onCall?.(call, reply.body));
       return send(reply);
     }
 
@@ -350,7 +363,9 @@ class SlackApi implements SlackApiStandIn {
         this.hookFailures.count--;
         status = this.hookFailures.status;
       }
-      this.responses.push({ id, path: url.pathname, body, at: Date.now(), status });
+      const recorded: RecordedResponse = { id, path: url.pathname, body, at: Date.now(), status };
+      this.responses.push(recorded);
+      notify(() => this.onResponse?.(recorded));
       res.writeHead(status, { 'content-type': 'text/plain' });
       res.end(status === 200 ? 'ok' : status === 400 ? 'invalid_payload' : 'failed');
       return;
@@ -696,6 +711,15 @@ class SlackApi implements SlackApiStandIn {
         ...this.channels.get(id),
       },
     });
+  }
+}
+
+/** Runs a listener; its failure is its own business, never the reply's. */
+function notify(listener: () => void): void {
+  try {
+    listener();
+  } catch {
+    // ignored on purpose
   }
 }
 
