@@ -1,5 +1,5 @@
 // `diagnose`: failed tasks of a job (or one task), their causes and fixes from the task logs, and the
-// verification results. The watcher uses the same `diagnoseFailures`.
+// verification results, from the same rules the watcher uses (src/watch/diagnose.ts).
 import { z } from 'zod';
 import { MmsError } from '../mms/errors.js';
 import { ResolveError } from '../mms/resolve.js';

@@ -121,6 +121,23 @@ async function checkScope(ctx: OpContext, o: ScopeFlags): Promise<Scope> {
       near.length ? `Did you mean: ${near.join(', ')}` : `See \`/mms tables ${s.id} ${d.name}\`.`,
     );
   }
+  if (o.partitions && o.tables) {
+    // A partition filter only means something for partitioned tables; say so before the card, not after.
+    const partitioned = new Set(
+      (
+        await listAll((pg) =>
+          ctx.mms.listTables(s.id, { dbName: d.name, hasPartitions: true, onlyName: true, ...pg }),
+        )
+      ).map((t) => t.name),
+    );
+    const flat = o.tables.filter((t) => !partitioned.has(t));
+    if (flat.length) {
+      throw new UsageError(
+        `--partitions applies to partitioned tables, and ${flat.join(', ')} ${flat.length === 1 ? 'has' : 'have'} no partitions.`,
+        'Migrate those tables in a separate job without --partitions.',
+      );
+    }
+  }
   let tableCount = names.length;
   if (o.tables) tableCount = o.tables.length;
   else if (o.exclude) tableCount = names.length - new Set(o.exclude).size;

@@ -182,8 +182,9 @@ const reply = (message: SlackMessage): Answer => ({ kind: 'reply', message });
 
 /** `migrate <source>` with nothing else opens the form. */
 function isBareMigrate(p: unknown): boolean {
-  const x = p as Record<string, unknown>;
-  return !x['db'];
+  return Object.entries(p as Record<string, unknown>).every(
+    ([k, v]) => k === 'source' || v === undefined || v === false,
+  );
 }
 
 /**

@@ -86,7 +86,9 @@ const GUIDE: Partial<Record<ErrorKind, string>> = {
 export function errorMessage(err: ErrorView, ctx: RenderCtx): SlackMessage {
   const msg = redactText(err.message ?? '');
   const blocks: KnownBlock[] = [section(`*${HEADLINE[err.kind]}*`)];
-  if (msg.trim()) blocks.push(section(codeBlock(truncate(msg, 1500), 1600)));
+  // The bot's own usage text is prose with `code` in it; what MMS said is shown verbatim in a code block.
+  if (msg.trim() && err.kind === 'usage') blocks.push(section(esc(truncate(msg, 2500))));
+  else if (msg.trim()) blocks.push(section(codeBlock(truncate(msg, 1500), 1600)));
   if (err.mrkdwn?.trim()) blocks.push(section(truncateMrkdwn(err.mrkdwn, 1500)));
   const buttons: Button[] = [];
   if (err.kind === 'permission') {
