@@ -1,7 +1,7 @@
 // The Bolt app: HTTP mode (signed requests at POST /slack/events, plus /healthz and /metrics) or Socket
 // Mode when an app token is set. Listeners are registered by kind from their own modules.
 import type { Server } from 'node:http';
-import { App, type CustomRoute } from '@slack/bolt';
+import { App, type CustomRoute, HTTPReceiver } from '@slack/bolt';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
@@ -55,23 +55,36 @@ export function createSlackApp(d: SlackAppDeps): SlackApp {
     },
   ];
   const socketMode = Boolean(config.slack.appToken);
+  const logger = boltLogger(d.logger);
+  const receiver = socketMode
+    ? undefined
+    : guardClockSkew(
+        new HTTPReceiver({
+          signingSecret: config.slack.signingSecret!,
+          processBeforeResponse: d.processBeforeResponse ?? false,
+          customRoutes: routes,
+          logger,
+        }),
+        d.logger,
+      );
   const app = new App({
     token: config.slack.botToken,
     // Initialised in start(): one auth.test there (after the bot's own token check, which gives the clear
     // message), its ids cached for every request. With `tokenVerificationEnabled: false` Bolt 5 would call
     // auth.test again on every single request (its per-request "cache" is reassigned each time).
     deferInitialization: true,
-    logger: boltLogger(d.logger),
+    logger,
     clientOptions: {
       ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
       retryConfig: { retries: d.retries ?? 3, factor: 2, minTimeout: 1000 },
     },
-    customRoutes: routes,
-    ...(socketMode
-      ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { port: config.slack.port } }
+    ...(receiver
+      ? { receiver }
       : {
-          signingSecret: config.slack.signingSecret!,
-          processBeforeResponse: d.processBeforeResponse ?? false,
+          socketMode: true,
+          appToken: config.slack.appToken,
+          customRoutes: routes,
+          installerOptions: { port: config.slack.port },
         }),
   });
 
@@ -96,4 +109,27 @@ export function createSlackApp(d: SlackAppDeps): SlackApp {
     },
     stop: () => app.stop() as Promise<void>,
   };
+}
+
+/** Slack's replay window is five minutes either way (SLACK.md §1). */
+const MAX_SKEW_SECONDS = 300;
+
+/**
+ * Bolt verifies the signature and refuses stale requests, but accepts timestamps from the future; a
+ * request dated more than five minutes ahead is refused here, before Bolt reads it.
+ */
+function guardClockSkew(receiver: HTTPReceiver, log: Logger, now: () => number = Date.now): HTTPReceiver {
+  const inner = receiver.requestListener;
+  receiver.requestListener = (req, res) => {
+    const header = req.headers['x-slack-request-timestamp'];
+    const ts = Number(Array.isArray(header) ? header[0] : header);
+    if (req.method === 'POST' && Number.isFinite(ts) && ts - now() / 1000 > MAX_SKEW_SECONDS) {
+      log.warn({ skewSeconds: Math.round(ts - now() / 1000) }, 'refused a Slack request dated in the future');
+      res.writeHead(401);
+      res.end();
+      return;
+    }
+    inner(req, res);
+  };
+  return receiver;
 }

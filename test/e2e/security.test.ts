@@ -99,6 +99,16 @@ describe('signing', () => {
     nothingRan(calls, responses);
   });
 
+  it('a timestamp more than 5 minutes in the future → 401 (the window holds both ways)', async () => {
+    const [calls, responses] = [h.api.calls.length, h.api.responses.length];
+    const body = commandBody('sources', h.api.responseUrl());
+    const r = await h.slack.raw(body, { 'content-type': FORM, ...signed(body, now() + 6 * 60) });
+    expect(r.status).toBe(401);
+    nothingRan(calls, responses);
+    const nearFuture = await h.slack.raw(body, { 'content-type': FORM, ...signed(body, now() + 60) });
+    expect(nearFuture.status).toBe(200);
+  });
+
   it('malformed payload JSON → 400, nothing ran', async () => {
     const [calls, responses] = [h.api.calls.length, h.api.responses.length];
     for (const payload of ['{"type":"block_actions",', 'not json at all']) {
