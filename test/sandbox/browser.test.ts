@@ -18,7 +18,7 @@ if (!haveChromium) {
   );
 }
 
-describe.skipIf(!haveChromium)('the sandbox page in Chromium', () => {
+describe.skipIf(!haveChromium)('the sandbox page in Chromium', { timeout: 60_000 }, () => {
   let sb: Sandbox;
   let context: BrowserContext;
   let page: Page;
@@ -73,7 +73,7 @@ describe.skipIf(!haveChromium)('the sandbox page in Chromium', () => {
     await page.selectOption('#user', 'U0OPS00001');
     await run('/mms sources');
     const list = page.locator('#timeline .msg.eph', { hasText: 'Data sources' }).last();
-    await expect.poll(() => list.textContent(), { timeout: 5000 }).toContain('hive-prod');
+    await expect.poll(() => list.textContent(), { timeout: 20_000 }).toContain('hive-prod');
     await expect.poll(() => list.textContent()).toContain('<img src=x onerror="window.__pwned=1">');
     expect(await page.locator('#timeline img').count()).toBe(0);
     expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
@@ -84,7 +84,7 @@ describe.skipIf(!haveChromium)('the sandbox page in Chromium', () => {
     // The hive-prod button runs `source hive-prod`.
     await list.getByRole('button', { name: 'hive-prod', exact: true }).click();
     await expect
-      .poll(() => page.locator('#timeline .msg.eph').last().textContent(), { timeout: 5000 })
+      .poll(() => page.locator('#timeline .msg.eph').last().textContent(), { timeout: 20_000 })
       .toMatch(/mc_sales/);
     await page.screenshot({ path: join(shots, 'sources.png') });
   });
@@ -93,14 +93,14 @@ describe.skipIf(!haveChromium)('the sandbox page in Chromium', () => {
     await page.selectOption('#user', 'U0VIEW0001');
     await run('scan hive-prod');
     const card = page.locator('#timeline .msg:not(.eph)', { hasText: 'metadata scan' }).last();
-    await card.getByRole('button', { name: 'Confirm' }).click({ timeout: 5000 });
+    await card.getByRole('button', { name: 'Confirm' }).click({ timeout: 20_000 });
     await expect
-      .poll(() => page.locator('#timeline .msg.eph').last().textContent(), { timeout: 5000 })
+      .poll(() => page.locator('#timeline .msg.eph').last().textContent(), { timeout: 20_000 })
       .toMatch(/Only operators/);
 
     await page.selectOption('#user', 'U0OPS00001');
-    await card.getByRole('button', { name: 'Confirm' }).click({ timeout: 5000 });
-    await expect.poll(() => card.textContent(), { timeout: 5000 }).toMatch(/Running|Done/);
+    await card.getByRole('button', { name: 'Confirm' }).click({ timeout: 20_000 });
+    await expect.poll(() => card.textContent(), { timeout: 20_000 }).toMatch(/Running|Done/);
     expect(await card.locator('.edited').count()).toBe(1);
     sb.sim.runUntilIdle();
   });
@@ -108,17 +108,17 @@ describe.skipIf(!haveChromium)('the sandbox page in Chromium', () => {
   it('fills the migrate form: a database choice loads the tables, Review posts the card', async () => {
     await run('/mms migrate hive-prod');
     const modal = page.locator('#modal-root .modal');
-    await modal.locator('select[data-action="mms_migrate_db"]').waitFor({ timeout: 5000 });
+    await modal.locator('select[data-action="mms_migrate_db"]').waitFor({ timeout: 20_000 });
     await modal.locator('select[data-action="mms_migrate_db"]').selectOption('sales');
     const tables = modal.locator('select[data-block="tables"][multiple]');
-    await tables.waitFor({ timeout: 5000 });
+    await tables.waitFor({ timeout: 20_000 });
     await tables.selectOption(['orders', 'customers']);
     await modal.locator('input[data-block="name"]').fill('browser_job');
     await page.screenshot({ path: join(shots, 'migrate-form.png') });
     await modal.getByRole('button', { name: 'Review' }).click();
-    await page.locator('#modal-root .modal').waitFor({ state: 'detached', timeout: 5000 });
+    await page.locator('#modal-root .modal').waitFor({ state: 'detached', timeout: 20_000 });
     const card = page.locator('#timeline .msg:not(.eph)', { hasText: 'browser_job' });
-    await card.waitFor({ timeout: 5000 });
+    await card.waitFor({ timeout: 20_000 });
     expect(await card.textContent()).toContain('customers');
     await page.screenshot({ path: join(shots, 'channel.png'), fullPage: false });
     console.log(`[sandbox browser test] screenshots in ${shots}`);
