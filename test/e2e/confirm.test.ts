@@ -58,6 +58,11 @@ describe('confirmation cards', () => {
     expect(updated.updates).toBeGreaterThan(0);
     expect(textOf(updated.blocks)).not.toContain('mms_confirm');
     expect(textOf(updated.blocks)).toContain(OPERATOR2);
+    // The card will become the job's card: its confirmed form stays on record in the thread.
+    const record = h.api.replies(CHANNEL, card.ts);
+    expect(record).toHaveLength(1);
+    expect(textOf(record[0]!.blocks)).toContain('sales_q1');
+    expect(textOf(record[0]!.blocks)).toContain(OPERATOR2);
   });
 
   it('a non-operator can ask but cannot confirm', async () => {

@@ -59,13 +59,11 @@ export function registerActions(app: App, d: ActionDeps): void {
     await settle(d, client, body, result);
     if (result.kind === 'finished' && result.watch) {
       const c = result.confirmation;
-      d.onWatch?.({
-        ...result.watch,
-        channel: c.channel,
-        user: c.requestedBy,
-        region: c.region,
-        cardTs: c.messageTs ?? body.message?.ts ?? null,
-      });
+      const cardTs = c.messageTs ?? body.message?.ts ?? null;
+      // The card turns into the job's live card; its confirmed form (every parameter, who asked, who
+      // confirmed) stays on record as the first reply in its thread.
+      if (cardTs) await keepRecord(d, client, c, cardTs);
+      d.onWatch?.({ ...result.watch, channel: c.channel, user: c.requestedBy, region: c.region, cardTs });
     }
   });
 
@@ -75,6 +73,25 @@ export function registerActions(app: App, d: ActionDeps): void {
     if (!id.success) return void (await tell(client, body, 'This cancel button is malformed.'));
     await settle(d, client, body, await d.flow.cancel(id.data, body.user.id));
   });
+}
+
+async function keepRecord(
+  d: ActionDeps,
+  client: WebClient,
+  c: Confirmation,
+  threadTs: string,
+): Promise<void> {
+  const card = d.flow.card(c, d.dispatcher.render(c.region));
+  try {
+    await client.chat.postMessage({
+      channel: c.channel,
+      thread_ts: threadTs,
+      text: card.text,
+      blocks: card.blocks,
+    });
+  } catch (err) {
+    d.logger.warn({ err }, 'cannot keep the confirmed card in the thread');
+  }
 }
 
 /** Shows the outcome: the card edited in place, or a word to the clicker alone. */
