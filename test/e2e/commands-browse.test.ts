@@ -319,6 +319,7 @@ describe('/mms tables', () => {
   it('a page past the end offers the last page, labelled as such', async () => {
     const m = await ask(h, `tables ${HIVE} sales --page 9`);
     expect(textOf(m)).toContain('0 shown of 25');
+    expect(textOf(m)).toContain('Page 9 is past the end: 2 pages');
     const prev = runButtons(m).find((b) => /Prev/.test(b.text))!;
     expect(prev).toMatchObject({ text: '◀ Prev (page 2)', value: `tables ${HIVE_ID} sales --page 2` });
     const { reply } = await press(h, prev.value);
