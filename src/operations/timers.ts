@@ -1,8 +1,8 @@
 // Timers (scheduled incremental migrations): read them, and pause, resume, run now or delete one.
 import { z } from 'zod';
 import type { WriteOperation } from '../config.js';
-import type { MmsClient } from '../mms/client.js';
-import type { Timer } from '../mms/schemas.js';
+import { listAll, type MmsClient } from '../mms/client.js';
+import type { Job, Timer } from '../mms/schemas.js';
 import { timerLogsMessage, timerMessage, timersMessage } from '../slack/blocks/timers.js';
 import { page, pager, paging, ref, req, source, sourcePos, timer, timerPos } from './common.js';
 import { type ReadOp, UsageError, type WriteOp } from './types.js';
@@ -98,6 +98,10 @@ interface TimerAction {
   call(m: MmsClient, sid: number, id: number): Promise<unknown>;
   warnings: string[];
   done(t: string): string;
+  /** After the call: a job the action started, to watch in the channel that asked. */
+  started?(m: MmsClient, x: Payload, before: number): Promise<Job | null>;
+  /** Before the call: what `started` compares against. */
+  baseline?(m: MmsClient, x: Payload): Promise<number>;
 }
 
 function timerAction(a: TimerAction): WriteOp<Params, Payload> {
@@ -150,8 +154,16 @@ function timerAction(a: TimerAction): WriteOp<Params, Payload> {
       return changes;
     },
     async execute(ctx, x) {
+      const before = a.baseline ? await a.baseline(ctx.mms, x).catch(() => 0) : 0;
       await a.call(ctx.mms, x.sourceId, x.timerId);
-      return { ok: true, text: a.done(`${x.timerName} (#${x.timerId})`) };
+      const job = a.started ? await a.started(ctx.mms, x, before).catch(() => null) : null;
+      return {
+        ok: true,
+        text: a.done(`${x.timerName} (#${x.timerId})`) + (job ? ` Its job is ${job.name} (#${job.id}).` : ''),
+        watch: job
+          ? { kind: 'job', sourceId: x.sourceId, sourceName: x.sourceName, objectId: job.id, label: job.name }
+          : undefined,
+      };
     },
   };
 }
@@ -186,7 +198,13 @@ export const timerRun = timerAction({
     'A migration job starts now, besides the scheduled runs.',
     'Writes to the source tables should be stopped.',
   ],
-  done: (t) => `Timer ${t} triggered: a run starts now. Its job appears in \`/mms jobs\`.`,
+  done: (t) => `Timer ${t} triggered: a run starts now.`,
+  // The run's job is the newest job of this timer; when it shows up at once, it is watched here.
+  baseline: async (m, x) => (await newestTimerJob(m, x))?.id ?? 0,
+  started: async (m, x, before) => {
+    const j = await newestTimerJob(m, x);
+    return j && j.id > before ? j : null;
+  },
 });
 
 export const timerDelete = timerAction({
@@ -198,3 +216,11 @@ export const timerDelete = timerAction({
   warnings: ['No further scheduled runs. Jobs it already started stay. This cannot be undone.'],
   done: (t) => `Timer ${t} deleted.`,
 });
+
+async function newestTimerJob(m: MmsClient, x: Payload): Promise<Job | null> {
+  const jobs = await listAll((p) => m.listJobs(x.sourceId, { timerId: x.timerId, ...p }), {
+    pageSize: 100,
+    max: 1000,
+  });
+  return jobs.reduce<Job | null>((a, j) => (!a || j.id > a.id ? j : a), null);
+}

@@ -2,6 +2,7 @@
 // to end. Demo: hive-prod has the daily timer sales_daily_incr (#1, 02:30); its last run created job 1.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, OPERATOR, OPERATOR2, startHarness } from '../helpers/bot.js';
+import { CHANNEL } from '../helpers/slack-requests.js';
 import {
   ask,
   buttonValue,
@@ -142,6 +143,12 @@ describe('/mms timer-pause · timer-resume · timer-run · timer-delete', () => 
     const done = await confirm(h, card, id);
     expect(mmsWrites(h)).toContain('TriggerMmsTimer');
     expect(textOf(done)).toContain('Timer sales_daily_incr (#1) triggered');
+    // The run's job is found and watched in this channel, on this card.
+    const job = /Its job is (\S+) \(#(\d+)\)/.exec(textOf(done));
+    expect(job, textOf(done)).not.toBeNull();
+    const watch = h.bot.services.watches.active('job').find((w) => w.objectId === Number(job![2]));
+    expect(watch?.channel).toBe(CHANNEL);
+    expect(watch?.cardTs).toBe(card.ts);
   });
 
   it('delete needs a second operator', async () => {
