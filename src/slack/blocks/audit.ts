@@ -1,5 +1,6 @@
 // The audit log: who asked, who confirmed, what ran, and the outcome.
 import type { KnownBlock } from '@slack/types';
+import type { AuditEntry } from '../../store/audit.js';
 import { esc, inlineCode, mentionUser, slackDate, truncate } from '../escape.js';
 import { packLines } from './common.js';
 import { exactCount } from './format.js';
@@ -7,14 +8,8 @@ import { context, header, section } from './kit.js';
 import { message } from './message.js';
 import type { RenderCtx, SlackMessage } from './types.js';
 
-export interface AuditEntryView {
-  at: Date;
-  user: string;
-  action: string;
-  operation: string;
-  params: string;
-  outcome: string;
-}
+/** What the audit list shows of a stored entry. */
+export type AuditEntryView = Pick<AuditEntry, 'at' | 'user' | 'action' | 'operation' | 'params' | 'outcome'>;
 
 const ACTION_EMOJI: Record<string, string> = {
   requested: '📝',
