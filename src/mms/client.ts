@@ -521,8 +521,11 @@ export class MmsClient {
 }
 
 /**
- * Every item of a paged list, one page after another, up to `max` items. Stops on a short page or
- * when `total` is reached, so a server that ignores pageSize cannot loop it forever.
+ * Every item of a paged list, one page after another, up to `max` items. MMS documents no maximum page
+ * size and `total` may be missing, so a short page ends the list only when `total` says so (a server may
+ * clamp pageSize); without a `total` the list ends on an empty page. A page that brings nothing new (a
+ * server that ignores pageNum) ends it too, and an item with an id already seen is not added again, so no
+ * server can loop it forever or make it return an item twice.
  */
 export async function listAll<T>(
   fetchPage: (p: Required<Paging>) => Promise<Page<T>>,
@@ -531,11 +534,23 @@ export async function listAll<T>(
   const pageSize = opts.pageSize ?? 100;
   const max = opts.max ?? 10_000;
   const out: T[] = [];
-  for (let pageNum = 1; out.length < max; pageNum++) {
+  const seen = new Set<unknown>();
+  let previous = '';
+  for (let pageNum = 1; out.length < max && pageNum <= 1000; pageNum++) {
     const page = await fetchPage({ pageNum, pageSize });
-    out.push(...page.items);
-    if (page.items.length === 0 || page.items.length < pageSize || out.length >= page.total) break;
-    if (pageNum > 1000) break;
+    const fingerprint = JSON.stringify(page.items);
+    if (fingerprint === previous) break;
+    previous = fingerprint;
+    const fresh = page.items.filter((item) => {
+      const id = (item as { id?: unknown } | null)?.id;
+      if (id === undefined || id === null) return true;
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    });
+    if (fresh.length === 0) break;
+    out.push(...fresh);
+    if (page.totalKnown !== false && out.length >= page.total) break;
   }
   return out.slice(0, max);
 }

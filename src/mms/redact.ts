@@ -5,14 +5,18 @@ export const MASK = '********';
 
 /** Key names whose values are secrets. `.` is a wildcard on purpose: access_id, access-key, access.key. */
 const SECRET_KEY =
-  /password|passwd|pwd|secret|token|credential|private.?key|access.id|access.key|accesskeyid|accesskeysecret/i;
+  /password|passwd|pwd|secret|token|credential|private.?key|authorization|access.id|access.key|accesskeyid|accesskeysecret/i;
 /** AccessKey ids: LTAI followed by 12+ alphanumerics, anywhere in free text. */
 const ACCESS_KEY_ID = /LTAI[0-9A-Za-z]{12,}/g;
 /** A whole string value that starts with LTAI is masked outright (vendor rule). */
 const STARTS_WITH_LTAI = /^\s*LTAI/;
 /** STS tokens and bearer-like strings inside free text: `token=…`, `password: …`, `"secret":"…"`. */
 const INLINE_SECRET =
-  /((?:password|passwd|pwd|secret|token|access[._-]?key(?:[._-]?(?:id|secret))?|accesskeysecret)["']?\s*[:=]\s*["']?)([^\s"',;&}]+)/gi;
+  /((?:password|passwd|pwd|secret|token|private[._-]?key(?:[._-]?id)?|access[._-]?key(?:[._-]?(?:id|secret))?|accesskeysecret)["']?\s*[:=]\s*["']?)([^\s"',;&}]+)/gi;
+/** HTTP credentials in free text: `Authorization: Bearer …`, `Basic …`. */
+const AUTH_SCHEME = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
+/** A PEM private key (a service-account JSON pasted into an error or a log line), up to its end marker. */
+const PEM_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g;
 
 export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key);
@@ -23,7 +27,11 @@ export function redactText(text: string): string {
   if (STARTS_WITH_LTAI.test(text)) return MASK;
   const nested = redactJsonString(text);
   if (nested !== null) return nested;
-  return text.replace(ACCESS_KEY_ID, MASK).replace(INLINE_SECRET, (_m, k: string) => `${k}${MASK}`);
+  return text
+    .replace(PEM_KEY, MASK)
+    .replace(AUTH_SCHEME, (_m, scheme: string) => `${scheme} ${MASK}`)
+    .replace(ACCESS_KEY_ID, MASK)
+    .replace(INLINE_SECRET, (_m, k: string) => `${k}${MASK}`);
 }
 
 /** Strings that hold a JSON object or array are parsed, redacted and serialised again. */

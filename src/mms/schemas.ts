@@ -30,6 +30,11 @@ const Time = z
   .nullish()
   .catch(null);
 const OptId = z.preprocess(numeric, z.number().int()).nullish().catch(null);
+/** Status values are upper case in every example; a server that sends `done` or `Data_Failed` means the same. */
+const Status = z
+  .preprocess((v) => (typeof v === 'string' ? v.trim().toUpperCase() : v), z.string())
+  .nullish()
+  .catch(null);
 
 export const ConfigItem = z.looseObject({
   key: Str,
@@ -52,11 +57,11 @@ export const DataSource = z.looseObject({
   region: Str,
   networklink: Str,
   dstProject: Str,
-  status: Str,
+  status: Status,
   agentIsOnline: Bool,
   errMsg: Str,
   scanId: OptId,
-  scanStatus: Str,
+  scanStatus: Status,
   scanErrMsg: Str,
   lastUpdateTime: Time,
   createTime: Time,
@@ -72,7 +77,7 @@ export type DataSource = z.infer<typeof DataSource>;
 export const Scan = z.looseObject({
   id: Id,
   sourceId: OptId,
-  status: Str,
+  status: Status,
   progress: Num,
   result: z.unknown().optional(),
   errorMsg: Str,
@@ -87,7 +92,7 @@ export const Db = z.looseObject({
   name: z.string(),
   dstProjectName: Str,
   dstName: Str,
-  status: Str,
+  status: Status,
   numRows: Num,
   size: Num,
   tables: Num,
@@ -116,7 +121,7 @@ export const Table = z.looseObject({
   dstProjectName: Str,
   dstSchemaName: Str,
   dstName: Str,
-  status: Str,
+  status: Status,
   lastDdlTime: Time,
   numRows: Num,
   size: Num,
@@ -139,7 +144,7 @@ export const Partition = z.looseObject({
   tableName: Str,
   value: z.string(),
   dstValue: Str,
-  status: Str,
+  status: Status,
   numRows: Num,
   size: Num,
   lastDdlTime: Time,
@@ -157,7 +162,7 @@ export const Job = z.looseObject({
   dstDbName: Str,
   dstSchemaName: Str,
   type: Str,
-  status: Str,
+  status: Status,
   stopped: Bool,
   taskNum: Num,
   taskDone: Num,
@@ -197,7 +202,7 @@ export const Task = z.looseObject({
   dstTableName: Str,
   partition: Str,
   type: Str,
-  status: Str,
+  status: Status,
   running: Bool,
   stopped: Bool,
   retriedTimes: Num,
@@ -212,7 +217,7 @@ export const TaskLog = z.looseObject({
   id: OptId,
   taskId: OptId,
   sourceId: OptId,
-  status: Str,
+  status: Status,
   action: Str,
   msg: Str,
   createTime: Time,
@@ -224,7 +229,7 @@ export const AsyncTask = z.looseObject({
   sourceId: OptId,
   type: Str,
   objectId: OptId,
-  status: Str,
+  status: Status,
   running: Bool,
   progress: Num,
   result: z.unknown().optional(),
@@ -255,7 +260,7 @@ export const TimerLog = z.looseObject({
   id: OptId,
   sourceId: OptId,
   timerId: OptId,
-  status: Str,
+  status: Status,
   action: Str,
   msg: Str,
   createTime: Time,
@@ -267,6 +272,8 @@ export interface Page<T> {
   pageNum: number;
   pageSize: number;
   total: number;
+  /** False when MMS sent no `total`: then `total` only counts this page's items. */
+  totalKnown?: boolean;
 }
 
 /** `{objectList, pageNum, pageSize, total}`; a bare array is accepted too. */
@@ -287,10 +294,17 @@ export function pageOf<T extends z.ZodType>(item: T) {
           pageNum: p.pageNum ?? 1,
           pageSize: p.pageSize ?? items.length,
           total: p.total ?? items.length,
+          totalKnown: p.total !== null && p.total !== undefined,
         };
       }),
     list.transform(
-      (items): Page<z.infer<T>> => ({ items, pageNum: 1, pageSize: items.length, total: items.length }),
+      (items): Page<z.infer<T>> => ({
+        items,
+        pageNum: 1,
+        pageSize: items.length,
+        total: items.length,
+        totalKnown: true,
+      }),
     ),
   ]);
 }
@@ -340,11 +354,16 @@ export function scanState(scan: Scan): 'running' | 'done' | 'failed' {
   return 'done';
 }
 
-/** Async task: DONE, or running:false, ends it; anything but DONE at the end (or errorMsg) is a failure. */
+/**
+ * Async task: DONE, or running:false, ends it; a status other than DONE at the end (or errorMsg) is a
+ * failure. No status at all with running:false and no errorMsg counts as done.
+ */
 export function asyncTaskState(t: AsyncTask): 'running' | 'done' | 'failed' {
   const s = (t.status ?? '').toUpperCase();
   if (s === 'DONE' && !t.errorMsg) return 'done';
   if (s === 'FAILED' || s === 'ERROR' || (t.errorMsg && t.running !== true)) return 'failed';
+  // Stopped with no status at all (and no error): it ended; the caller checks it left an object id.
+  if (t.running === false && !s) return 'done';
   if (t.running === false && s !== 'DONE') return 'failed';
   return 'running';
 }

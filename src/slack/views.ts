@@ -8,7 +8,7 @@ import type { Logger } from '../log.js';
 import { must, resolveSource } from '../mms/resolve.js';
 import type { Db, Table } from '../mms/schemas.js';
 import { migrate } from '../operations/migrate.js';
-import type { OpContext } from '../operations/types.js';
+import { type OpContext, UsageError } from '../operations/types.js';
 import { forModal } from './blocks/message.js';
 import type { Dispatcher } from './dispatch.js';
 import { truncate } from './escape.js';
@@ -157,10 +157,20 @@ export async function openMigrateForm(
   sourceInput: string,
   triggerId: string,
 ) {
-  const opened = await client.views.open({
-    trigger_id: triggerId,
-    view: messageView(':hourglass_flowing_sand: Loading databases…'),
-  });
+  let opened: Awaited<ReturnType<WebClient['views']['open']>>;
+  try {
+    opened = await client.views.open({
+      trigger_id: triggerId,
+      view: messageView(':hourglass_flowing_sand: Loading databases…'),
+    });
+  } catch (e) {
+    // An expired trigger (3 s) or a refused view: say so, and offer the typed command instead.
+    const why = (e as { data?: { error?: unknown } }).data?.error;
+    throw new UsageError(
+      `Slack did not open the migrate form${typeof why === 'string' ? ` (${why})` : ''}.`,
+      `Run it again, or type the options: \`migrate ${sourceInput} <db> [--tables a,b] [--name <n>]\`.`,
+    );
+  }
   const viewId = opened.view?.id;
   if (!viewId) return;
   try {

@@ -92,7 +92,7 @@ describe.skipIf(!haveChromium)('the sandbox page in Chromium', { timeout: 60_000
   it('a viewer cannot confirm a scan, an operator can', async () => {
     await page.selectOption('#user', 'U0VIEW0001');
     await run('scan hive-prod');
-    const card = page.locator('#timeline .msg:not(.eph)', { hasText: 'metadata scan' }).last();
+    const card = page.locator('#timeline .msg:not(.eph):not(.reply)', { hasText: 'metadata scan' }).last();
     await card.getByRole('button', { name: 'Confirm' }).click({ timeout: 20_000 });
     await expect
       .poll(() => page.locator('#timeline .msg.eph').last().textContent(), { timeout: 20_000 })
@@ -117,7 +117,7 @@ describe.skipIf(!haveChromium)('the sandbox page in Chromium', { timeout: 60_000
     await page.screenshot({ path: join(shots, 'migrate-form.png') });
     await modal.getByRole('button', { name: 'Review' }).click();
     await page.locator('#modal-root .modal').waitFor({ state: 'detached', timeout: 20_000 });
-    const card = page.locator('#timeline .msg:not(.eph)', { hasText: 'browser_job' });
+    const card = page.locator('#timeline .msg:not(.eph):not(.reply)', { hasText: 'browser_job' });
     await card.waitFor({ timeout: 20_000 });
     expect(await card.textContent()).toContain('customers');
     await page.screenshot({ path: join(shots, 'channel.png'), fullPage: false });

@@ -106,6 +106,10 @@ async function settle(d: ActionDeps, client: WebClient, body: Body, r: ApproveRe
   }
 }
 
+/**
+ * Shows the card as it is now: edited in place, else replaced through the response URL, else posted anew
+ * in the channel. Never throws: the outcome is already recorded, and what follows (the watch) must run.
+ */
 export async function updateCard(
   d: ActionDeps,
   client: WebClient,
@@ -118,19 +122,31 @@ export async function updateCard(
   try {
     if (!ts) throw new Error('no message ts');
     await client.chat.update({ channel, ts, text: card.text, blocks: card.blocks });
+    return;
   } catch (e) {
     d.logger.warn({ err: e }, 'chat.update of a confirmation card failed; replacing through response_url');
-    await replace(body, card);
+  }
+  try {
+    if (await replace(body, card)) return;
+  } catch (e) {
+    d.logger.warn({ err: e }, 'cannot replace the confirmation card through response_url');
+  }
+  try {
+    await client.chat.postMessage({ channel, text: card.text, blocks: card.blocks });
+  } catch (e) {
+    d.logger.error({ err: e, confirmation: c.id }, 'cannot show the outcome of a confirmation anywhere');
   }
 }
 
-async function replace(body: Body, card: SlackMessage): Promise<void> {
-  if (!body.response_url) return;
-  await fetch(body.response_url, {
+/** True when Slack took the replacement (a response URL lives 30 minutes and takes five posts). */
+async function replace(body: Body, card: SlackMessage): Promise<boolean> {
+  if (!body.response_url) return false;
+  const res = await fetch(body.response_url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ replace_original: true, ...card }),
   });
+  return res.ok;
 }
 
 /** A message only the clicker sees. */
