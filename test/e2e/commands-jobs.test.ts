@@ -187,7 +187,10 @@ describe('/mms migrate (typed)', () => {
         '`migrate` has no option `--tabels`. Did you mean `--tables`?',
       ],
       [`migrate ${HIVE} sales --no-verify=yes`, 'Option `--no-verify` takes no value.'],
-      [`migrate ${HIVE} sales --tables orders,regions --partitions "ds > 1"`, 'and regions has no partitions'],
+      [
+        `migrate ${HIVE} sales --tables orders,regions --partitions "ds > 1"`,
+        'and regions has no partitions',
+      ],
     ];
     for (const [cmd, msg] of cases) {
       const t = textOf(await ask(h, cmd));
