@@ -11,7 +11,7 @@ import { migrate } from '../operations/migrate.js';
 import { type OpContext, UsageError } from '../operations/types.js';
 import { forModal } from './blocks/message.js';
 import type { Dispatcher } from './dispatch.js';
-import { truncate } from './escape.js';
+import { esc, truncate } from './escape.js';
 
 export const MIGRATE_CALLBACK = 'mms_migrate';
 const DB_ACTION = 'mms_migrate_db';
@@ -59,6 +59,7 @@ export function migrateFormView(
   meta: Meta,
   dbs: Db[],
   chosen?: { db: string; tables: Table[] | null },
+  notice?: string,
 ): View {
   const blocks: KnownBlock[] = [
     {
@@ -90,6 +91,12 @@ export function migrateFormView(
       block_id: 'db',
       label: plain('Database'),
       element: { type: 'plain_text_input', action_id: 'db', placeholder: plain('Source database name') },
+    });
+  }
+  if (notice) {
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `:warning: ${esc(truncate(notice, 500))}` }],
     });
   }
   const tables = chosen?.tables;
@@ -242,20 +249,29 @@ export function registerMigrateForm(app: App, d: MigrateFormDeps): void {
     if (!meta.success || !body.view) return;
     const ctx = d.dispatcher.context(meta.data.region, { user: body.user.id, channel: meta.data.channel });
     const db = action.selected_option.value;
-    const [dbs, tables] = await Promise.all([
-      ctx.mms.listDbs(meta.data.sourceId, { pageNum: 1, pageSize: MAX_OPTIONS + 1 }),
-      ctx.mms.listTables(meta.data.sourceId, {
-        dbName: db,
-        onlyName: true,
-        pageNum: 1,
-        pageSize: MAX_OPTIONS + 1,
-      }),
-    ]);
-    await client.views.update({
-      view_id: body.view.id,
-      hash: body.view.hash,
-      view: migrateFormView(meta.data, dbs.items, { db, tables: tables.items }),
-    });
+    const dbs = await ctx.mms
+      .listDbs(meta.data.sourceId, { pageNum: 1, pageSize: MAX_OPTIONS + 1 })
+      .catch(() => null);
+    let notice: string | undefined;
+    const tables = await ctx.mms
+      .listTables(meta.data.sourceId, { dbName: db, onlyName: true, pageNum: 1, pageSize: MAX_OPTIONS + 1 })
+      .catch((e: unknown) => {
+        // The form stays usable: tables can still be typed.
+        notice = `Could not load the tables of ${db} (${e instanceof Error ? e.message : String(e)}); type them instead.`;
+        return null;
+      });
+    await client.views
+      .update({
+        view_id: body.view.id,
+        hash: body.view.hash,
+        view: migrateFormView(
+          meta.data,
+          dbs?.items ?? [{ id: 0, name: db }],
+          { db, tables: tables?.items ?? null },
+          notice,
+        ),
+      })
+      .catch((err: unknown) => d.logger.warn({ err }, 'cannot update the migrate form'));
   });
 
   app.view<ViewSubmitAction>(MIGRATE_CALLBACK, async ({ ack, body, view, client }) => {

@@ -101,6 +101,23 @@ describe('the migrate form', () => {
     expect(db.initial_option?.value).toBe('sales');
   });
 
+  it('when MMS cannot list the tables, the form says so and takes typed tables', async () => {
+    h.sim.injectErrors({
+      count: 2,
+      status: 500,
+      code: 'InternalError',
+      message: 'backend down',
+      actions: ['ListMmsTables'],
+    });
+    await h.slack.select('mms_migrate_db', 'marketing', { view: form, blockId: 'db', user: OPERATOR });
+    const view = h.api.view(form.id) as View;
+    expect(textOf(view)).toContain('Could not load the tables of marketing');
+    expect((block(view, 'tables')!.element as { type: string }).type).toBe('plain_text_input');
+    form = view;
+    await h.slack.select('mms_migrate_db', 'sales', { view: form, blockId: 'db', user: OPERATOR });
+    form = h.api.view(form.id) as View;
+  });
+
   it('conflicting options come back as field errors, and nothing is posted', async () => {
     const posts = h.api.callsTo('chat.postMessage').length;
     const conflicting = {
