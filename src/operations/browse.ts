@@ -79,7 +79,7 @@ export const sources: ReadOp<{ name?: string; page?: number }> = {
   run: async (ctx, p) => {
     const res = await ctx.mms.listDataSources({ name: p.name, ...paging(p.page) });
     const command = p.name ? `sources ${p.name}` : 'sources';
-    return sourcesMessage(res.items, pager(ctx, command, res.pageNum, res.total), ctx.render);
+    return sourcesMessage(res.items, pager(ctx, command, res), ctx.render);
   },
 };
 
@@ -117,7 +117,7 @@ export const dbs: ReadOp<{ source: string; page?: number }> = {
   run: async (ctx, p) => {
     const s = await source(ctx, p.source);
     const res = await ctx.mms.listDbs(s.id, paging(p.page));
-    return dbsMessage(s, res, pager(ctx, `dbs ${s.id}`, res.pageNum, res.total), ctx.render);
+    return dbsMessage(s, res, pager(ctx, `dbs ${s.id}`, res), ctx.render);
   },
 };
 
@@ -144,7 +144,7 @@ export const tables: ReadOp<{ source: string; db: string; name?: string; page?: 
     // MMS lists nothing for a database it does not know: say so, with near names, rather than "no tables".
     if (res.total === 0) await dbNamed(ctx, s, p.db);
     const command = `tables ${s.id} ${p.db}${p.name ? ` ${p.name}` : ''}`;
-    return tablesMessage(s, p.db, res, pager(ctx, command, res.pageNum, res.total), ctx.render);
+    return tablesMessage(s, p.db, res, pager(ctx, command, res), ctx.render);
   },
 };
 
@@ -183,13 +183,6 @@ export const partitions: ReadOp<{ source: string; table: { db: string; table: st
     });
     if (res.total === 0) await tableNamed(ctx, s, p.table.db, p.table.table);
     const command = `partitions ${s.id} ${p.table.db}.${p.table.table}`;
-    return partitionsMessage(
-      s,
-      p.table.db,
-      p.table.table,
-      res,
-      pager(ctx, command, res.pageNum, res.total),
-      ctx.render,
-    );
+    return partitionsMessage(s, p.table.db, p.table.table, res, pager(ctx, command, res), ctx.render);
   },
 };

@@ -10,7 +10,7 @@ import {
   resolveTable,
   resolveTimer,
 } from '../mms/resolve.js';
-import type { DataSource, Db, Job, Table, Timer } from '../mms/schemas.js';
+import type { DataSource, Db, Job, Page, Table, Timer } from '../mms/schemas.js';
 import type { Pager } from '../slack/blocks/types.js';
 import { type OpContext, type PositionalSpec, UsageError } from './types.js';
 
@@ -68,9 +68,21 @@ export function paging(p: number | undefined): Required<Paging> {
   return { pageNum: p ?? 1, pageSize: PAGE_SIZE };
 }
 
-/** The pager of a list; renderers add `--region` to its command when needed. */
-export function pager(_ctx: OpContext, command: string, pageNum: number, total: number): Pager {
-  return { command, pageNum, pageSize: PAGE_SIZE, total };
+/**
+ * The pager of a list; renderers add `--region` to its command when needed. Without a `total` from MMS
+ * the count is a lower bound, one more than seen when the page was full, so Next is still offered.
+ */
+export function pager(_ctx: OpContext, command: string, page: Page<unknown>): Pager {
+  const known = page.totalKnown !== false;
+  const seen = (page.pageNum - 1) * PAGE_SIZE + page.items.length;
+  const total = known ? page.total : seen + (page.items.length >= PAGE_SIZE ? 1 : 0);
+  return {
+    command,
+    pageNum: page.pageNum,
+    pageSize: PAGE_SIZE,
+    total,
+    ...(known ? {} : { totalKnown: false }),
+  };
 }
 
 export async function source(ctx: OpContext, input: string): Promise<DataSource> {

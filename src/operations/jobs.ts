@@ -28,7 +28,7 @@ export const jobs: ReadOp<{ source: string; name?: string; status?: string; page
     const s = await source(ctx, p.source);
     const res = await ctx.mms.listJobs(s.id, { name: p.name, status: p.status, ...paging(p.page) });
     const command = `jobs ${s.id}${p.name ? ` ${p.name}` : ''}${p.status ? ` --status ${p.status}` : ''}`;
-    return jobsMessage(s, res, pager(ctx, command, res.pageNum, res.total), ctx.render);
+    return jobsMessage(s, res, pager(ctx, command, res), ctx.render);
   },
 };
 

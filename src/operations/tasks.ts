@@ -51,7 +51,7 @@ export const tasks: ReadOp<{ source: string; job?: string; status?: string; tabl
       ]
         .filter(Boolean)
         .join(' ');
-      return tasksMessage(s, res, pager(ctx, command, res.pageNum, res.total), ctx.render);
+      return tasksMessage(s, res, pager(ctx, command, res), ctx.render);
     },
   };
 

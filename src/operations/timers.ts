@@ -28,7 +28,7 @@ export const timers: ReadOp<{ source: string; page?: number }> = {
   run: async (ctx, p) => {
     const s = await source(ctx, p.source);
     const res = await ctx.mms.listTimers(s.id, paging(p.page));
-    return timersMessage(s, res, pager(ctx, `timers ${s.id}`, res.pageNum, res.total), ctx.render);
+    return timersMessage(s, res, pager(ctx, `timers ${s.id}`, res), ctx.render);
   },
 };
 
@@ -66,13 +66,7 @@ export const timerLogs: ReadOp<Params & { page?: number }> = {
     const s = await source(ctx, p.source);
     const t = await timer(ctx, s.id, p.timer);
     const res = await ctx.mms.listTimerLogs(s.id, t.id, paging(p.page));
-    return timerLogsMessage(
-      s,
-      t,
-      res,
-      pager(ctx, `timer-logs ${s.id} ${t.id}`, res.pageNum, res.total),
-      ctx.render,
-    );
+    return timerLogsMessage(s, t, res, pager(ctx, `timer-logs ${s.id} ${t.id}`, res), ctx.render);
   },
 };
 

@@ -63,9 +63,11 @@ export function pagerParts(pager: Pager, ctx: RenderCtx): { note: string; button
   if (page > 1) buttons.push(runButton(`◀ Prev (page ${prev})`, go(prev)));
   if (page < pages) buttons.push(runButton(`Next (page ${page + 1}) ▶`, go(page + 1)));
   const note =
-    page > pages
-      ? `Page ${exactCount(page)} is past the end: ${exactCount(pages)} ${pages === 1 ? 'page' : 'pages'} · ${exactCount(pager.total)} in total`
-      : `Page ${exactCount(page)} of ${exactCount(pages)} · ${exactCount(pager.total)} in total`;
+    pager.totalKnown === false
+      ? `Page ${exactCount(page)}${page < pages ? ' · more follow' : ''}`
+      : page > pages
+        ? `Page ${exactCount(page)} is past the end: ${exactCount(pages)} ${pages === 1 ? 'page' : 'pages'} · ${exactCount(pager.total)} in total`
+        : `Page ${exactCount(page)} of ${exactCount(pages)} · ${exactCount(pager.total)} in total`;
   return { note, buttons };
 }
 

@@ -21,6 +21,8 @@ export interface Pager {
   pageNum: number;
   pageSize: number;
   total: number;
+  /** false when MMS sent no total: `total` is then a lower bound. */
+  totalKnown?: boolean;
 }
 
 /** The data source a view belongs to; a full `DataSource` fits. */
