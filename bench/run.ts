@@ -2,8 +2,10 @@
 import { benchClient } from './client.js';
 import { benchRedact } from './redact.js';
 import { benchRender } from './render.js';
+import { benchSlash } from './slash.js';
 
 console.log(`mms-chatops benchmarks · node ${process.version} · ${new Date().toISOString()}`);
 await benchRedact();
 await benchRender();
 await benchClient();
+await benchSlash();
