@@ -35,7 +35,7 @@ export async function benchSlash(): Promise<void> {
   });
   try {
     const server = await bot.start();
-    const port = (server?.address() as { port: number }).port;
+    const port = (server!.address() as { port: number }).port;
     const base = `http://127.0.0.1:${port}`;
     const slack = new SlackClient({ baseUrl: base, signingSecret: 'bench-secret', api });
     const before = heapMb();
