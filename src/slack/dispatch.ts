@@ -11,6 +11,7 @@ import type { Services } from '../operations/services.js';
 import { type OpContext, UsageError, type WatchRequest } from '../operations/types.js';
 import { arg, withRegion } from './blocks/actions.js';
 import { ambiguousMessage, errorMessage } from './blocks/errors.js';
+import { context } from './blocks/kit.js';
 import type { RenderCtx, SlackMessage } from './blocks/types.js';
 import { helpMessage, parseCommand, tokenize, unescapeSlack } from './commands.js';
 import { mdLink, mentionUser } from './escape.js';
@@ -141,7 +142,10 @@ export class Dispatcher {
         { err: e, channel: ctx.channel },
         'cannot post the confirmation card; replying instead',
       );
-      return reply(card);
+      const note = context([
+        ':warning: I cannot post in this channel, so only you see this card. Invite me (`/invite @mms`) so other operators can confirm, and the job card can be posted here.',
+      ]);
+      return reply({ text: card.text, blocks: [note, ...card.blocks] });
     }
   }
 

@@ -135,6 +135,17 @@ describe('confirmation cards', () => {
     expect(textOf(h.api.messages(CHANNEL).find((m) => m.ts === card.ts)!.blocks)).toMatch(/changed/i);
   });
 
+  it('when the bot cannot post in the channel, the requester gets the card and is told why', async () => {
+    h.api.failNext('chat.postMessage', 'not_in_channel');
+    const r = await h.slack.command(`stop ${HIVE} 3`, { user: OPERATOR });
+    const t = textOf(r.body);
+    expect(t).toContain('only you see this card');
+    const id = /"action_id":"mms_confirm","value":"([^"]+)"/.exec(t)?.[1];
+    expect(id).toBeTruthy();
+    await h.slack.click('mms_confirm', id!, { user: OPERATOR });
+    expect(writeCalls(h, 'StopMmsJob')).toHaveLength(1);
+  });
+
   it('writes are refused outside MMS_WRITE_CHANNELS', async () => {
     await h.close();
     h = await startHarness({ env: { MMS_WRITE_CHANNELS: 'C0OPS00001' }, now: () => clock });
