@@ -525,11 +525,12 @@ export class MmsClient {
  * size and `total` may be missing, so a short page ends the list only when `total` says so (a server may
  * clamp pageSize); without a `total` the list ends on an empty page. A page that brings nothing new (a
  * server that ignores pageNum) ends it too, and an item with an id already seen is not added again, so no
- * server can loop it forever or make it return an item twice.
+ * server can loop it forever or make it return an item twice. `until` ends it early once the items read
+ * so far are enough (a caller looking for a few known ids).
  */
 export async function listAll<T>(
   fetchPage: (p: Required<Paging>) => Promise<Page<T>>,
-  opts: { pageSize?: number; max?: number } = {},
+  opts: { pageSize?: number; max?: number; until?: (items: readonly T[]) => boolean } = {},
 ): Promise<T[]> {
   const pageSize = opts.pageSize ?? 100;
   const max = opts.max ?? 10_000;
@@ -551,6 +552,7 @@ export async function listAll<T>(
     if (fresh.length === 0) break;
     out.push(...fresh);
     if (page.totalKnown !== false && out.length >= page.total) break;
+    if (opts.until?.(out)) break;
   }
   return out.slice(0, max);
 }

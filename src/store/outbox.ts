@@ -235,6 +235,21 @@ export class Outbox {
       .run(this.now(), key);
   }
 
+  /**
+   * Deletes sent rows of watches that ended before `before` (and sent one-off rows of no watch, such as
+   * expired confirmation cards, sent before it). Unsent rows and the rows of active watches stay: their
+   * keys still guard against sending an event twice. Returns the rows deleted.
+   */
+  prune(before: number): number {
+    return this.db
+      .prepare(
+        `delete from outbox where sent_at is not null and (
+           (watch_id is null and sent_at < :before)
+           or watch_id in (select id from watches where active = 0 and updated_at < :before))`,
+      )
+      .run({ before }).changes;
+  }
+
   /** Every row of a watch, in order (tests, diagnostics). */
   forWatch(watchId: number): OutboxRow[] {
     return this.db.prepare('select * from outbox where watch_id = ? order by id').all(watchId).map(toRow);

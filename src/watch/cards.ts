@@ -39,7 +39,33 @@ function jobOf(w: Watch, s: JobState): Job {
   const snap = s.job;
   if (!snap) return { id: w.objectId, name: w.label || `#${w.objectId}`, status: null, stopped: false };
   const { enableVerification: _v, ...fields } = snap;
-  return { ...fields, status: s.ended === 'deleted' ? 'DELETED' : snap.status };
+  return {
+    ...fields,
+    status: s.ended === 'deleted' ? 'DELETED' : (s.verdict ?? snap.status),
+    taskDone: snap.taskDone === null && s.counts === null ? null : doneCount(s),
+  };
+}
+
+/**
+ * Cycles a job status that its tasks contradict is rechecked before the watcher stops waiting for MMS to
+ * catch up (MMS.md §4/§7: table and task status are authoritative; job status can lag).
+ */
+export const STATUS_LAG_CYCLES = 10;
+
+/** Tasks done: MMS's taskDone, or more when the tasks say so (DONE, or resting at a *_DONE). */
+export function doneCount(s: JobState): number {
+  const mms = s.job?.taskDone ?? 0;
+  return s.counts ? Math.max(mms, (s.counts['DONE'] ?? 0) + s.resting) : mms;
+}
+
+/** The card's and the summary's line about a job status its tasks contradict. */
+export function lagNote(lag: NonNullable<JobState['lag']>, ended: boolean, fromTasks: boolean): string {
+  const head = `MMS says the job is ${lag.status}, but ${lag.tasks}`;
+  if (!ended)
+    return `${head}; job status can lag behind its tasks, rechecking (${lag.cycles}/${STATUS_LAG_CYCLES})`;
+  return fromTasks
+    ? `${head}. MMS did not catch up after ${lag.cycles} checks; reported from the tasks (their status is authoritative)`
+    : `${head}. They did not settle after ${lag.cycles} checks; reported as MMS says`;
 }
 
 const unreachable = (u: { since: number; kind: string } | null): string | null =>
@@ -71,6 +97,7 @@ export function jobCardFor(w: Watch, s: JobState, now: number, render: RenderCtx
     etaMs,
     lastEvent: s.lastEvent,
     unreachable: unreachable(s.unreachable),
+    note: s.lag && s.ended !== 'deleted' ? lagNote(s.lag, s.ended !== null, s.verdict !== null) : null,
     finished: s.ended !== null,
     defaultRegion: render.defaultRegion,
   });

@@ -135,14 +135,14 @@ export class HomeBuilder {
     for (const w of this.s.watches.recent(200)) {
       if (w.kind !== 'job' || failures.length >= 8) continue;
       const s = jobState(w.state);
-      if (s.diagnoses.length === 0 && s.job?.status !== 'FAILED') continue;
+      if (s.diagnoses.length === 0 && (s.verdict ?? s.job?.status) !== 'FAILED') continue;
       const summary = summarizeDiagnoses(s.diagnoses.map(asDiagnosis));
       failures.push({
         label: s.job?.name ?? w.label,
         objectId: w.objectId,
         sourceName: w.sourceName,
         region: w.region,
-        status: s.job?.status ?? null,
+        status: s.verdict ?? s.job?.status ?? null,
         link: await this.linkFor(w, budget),
         summary: s.diagnoses.length ? `${summary.text}` : (s.summary ?? 'failed'),
         diagnoses: s.diagnoses

@@ -17,7 +17,7 @@ import {
   tasksFailedMessage,
 } from '../slack/blocks/events.js';
 import type { Watch } from '../store/watches.js';
-import { snapshotOf, timing } from './cards.js';
+import { doneCount, lagNote, STATUS_LAG_CYCLES, snapshotOf, timing } from './cards.js';
 import { eventKey, type WatchEvent } from './deps.js';
 import type { Diagnosis } from './diagnose.js';
 import { asDiagnosis, type JobState, storeDiagnosis } from './state.js';
@@ -47,9 +47,32 @@ export interface JobStep {
 const tableOf = (t: Task): string =>
   `${t.srcDbName ?? '?'}.${t.srcTableName ?? '?'}${t.partition ? ` [${t.partition}]` : ''}`;
 
-/** Settled: DONE, failed, or resting at a *_DONE while not running (later phases off; MMS.md §4). */
-const settled = (t: Task): boolean =>
-  t.status === 'DONE' || isTaskFailed(t.status) || (t.running === false && !!t.status?.endsWith('_DONE'));
+/** Resting at a *_DONE while not running: later phases are off (MMS.md §4); counts as done. */
+const resting = (t: Task): boolean =>
+  t.running === false && t.status !== 'DONE' && !!t.status?.endsWith('_DONE');
+
+/** Settled: DONE, failed, or resting. */
+const settled = (t: Task): boolean => t.status === 'DONE' || isTaskFailed(t.status) || resting(t);
+
+/**
+ * What the tasks say of the job: null while some task still works, or (job not finished by MMS) while MMS
+ * counts more tasks than it lists (more are to come).
+ */
+function tasksVerdict(j: Job, tasks: readonly Task[] | null): 'DONE' | 'FAILED' | null {
+  if (!tasks || tasks.length === 0 || !tasks.every(settled)) return null;
+  if (!isJobTerminal(j.status) && (j.taskNum ?? 0) > tasks.length) return null;
+  return tasks.some((t) => isTaskFailed(t.status)) ? 'FAILED' : 'DONE';
+}
+
+/** The tasks' side of a disagreement, in words: `all 2 tasks are done`, `1 of 3 tasks failed`. */
+function tasksText(tasks: readonly Task[], verdict: 'DONE' | 'FAILED' | null): string {
+  const n = tasks.length;
+  const failed = tasks.filter((t) => isTaskFailed(t.status)).length;
+  if (verdict === 'DONE') return `all ${n} task${n === 1 ? ' is' : 's are'} done`;
+  if (verdict === 'FAILED') return `${failed} of ${n} task${n === 1 ? '' : 's'} failed`;
+  const open = tasks.filter((t) => !settled(t)).length;
+  return `${open} of ${n} task${n === 1 ? ' is' : 's are'} still running`;
+}
 
 export function countTasks(tasks: readonly Task[]): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -91,19 +114,39 @@ export function jobStep(w: Watch, prev: JobState, obs: JobObservation, now: numb
       firstRunningAt: null,
       doneAtStart: 0,
       started: true,
+      lag: null,
+      verdict: null,
     });
   }
   const j = obs.job;
   const ref = { id: j.id, name: j.name };
   const first = prev.job === null;
   const stopped = j.stopped === true;
-  const tasksSettled = obs.tasks === null || obs.tasks.every(settled);
-  const terminal = isJobTerminal(j.status) && !stopped && tasksSettled;
-  const running = !stopped && !terminal && (j.status === 'DOING' || (j.taskDone ?? 0) > 0);
+  // Job status and tasks must agree before the job counts as finished: MMS says DONE/FAILED and the tasks
+  // all settled the same way. When they disagree (job FAILED but every task done, job DONE with a failed
+  // task, job still DOING with every task settled), the job status is taken to lag: rechecked each cycle,
+  // and after STATUS_LAG_CYCLES the outcome is reported from the tasks (or from MMS, if tasks never settle).
+  const mmsTerminal = isJobTerminal(j.status) && !stopped;
+  const verdict = tasksVerdict(j, obs.tasks);
+  const disagree =
+    obs.tasks !== null &&
+    !stopped &&
+    (mmsTerminal ? obs.tasks.length > 0 && verdict !== j.status : verdict !== null);
+  if (disagree) {
+    const status = j.status ?? 'unknown';
+    const cycles = (s.lag?.status === status ? s.lag.cycles : 0) + 1;
+    s.lag = { status, tasks: tasksText(obs.tasks!, verdict), cycles };
+  } else if (obs.tasks !== null || !mmsTerminal) s.lag = null;
+  const waited = s.lag !== null && s.lag.cycles > STATUS_LAG_CYCLES;
+  const terminal = (mmsTerminal && s.lag === null) || waited;
+  const outcome = terminal ? (waited ? (verdict ?? j.status ?? 'unknown') : (j.status ?? 'unknown')) : null;
+  s.verdict = outcome !== null && outcome !== (j.status ?? 'unknown') ? outcome : null;
+  const running = !stopped && !terminal && !mmsTerminal && (j.status === 'DOING' || (j.taskDone ?? 0) > 0);
   s.job = snapshotOf(j);
   if (obs.tasks) {
     s.counts = countTasks(obs.tasks);
     s.tasksAt = now;
+    s.resting = obs.tasks.filter(resting).length;
   }
   if (running && s.firstRunningAt === null) {
     s.firstRunningAt = now;
@@ -112,7 +155,7 @@ export function jobStep(w: Watch, prev: JobState, obs: JobObservation, now: numb
 
   // Started: announced once per run; a job first met already finished goes straight to its summary.
   if (!s.started) {
-    if (first && terminal) s.started = true;
+    if (first && (terminal || mmsTerminal)) s.started = true;
     else if (running || (first && stopped)) {
       s.started = true;
       const alreadyRunning = first && (stopped || (j.taskDone ?? 0) > 0);
@@ -191,9 +234,12 @@ export function jobStep(w: Watch, prev: JobState, obs: JobObservation, now: numb
   s.failuresPending = obs.failuresPending;
 
   const failed = failedCount(s.counts);
-  s.status = `${j.status ?? 'unknown'}${stopped ? ' (stopped)' : ''}`;
+  const done = doneCount(s);
+  s.status =
+    `${outcome ?? j.status ?? 'unknown'}${stopped ? ' (stopped)' : ''}` +
+    (s.lag ? ` (MMS says ${s.lag.status}; ${s.lag.tasks})` : '');
   s.summary =
-    `${j.taskDone ?? 0}/${j.taskNum ?? 0} tasks done` +
+    `${done}/${j.taskNum ?? 0} tasks done` +
     (failed > 0 ? `, ${failed} failed` : '') +
     (stopped ? ', stopped' : '');
 
@@ -202,12 +248,14 @@ export function jobStep(w: Watch, prev: JobState, obs: JobObservation, now: numb
     s.finishedAt = now;
     s.undiagnosed = Math.max(0, failed - s.diagnoses.length);
     const view: SummaryView = {
-      job: { ...ref, status: j.status ?? null, taskNum: j.taskNum ?? null, taskDone: j.taskDone ?? null },
+      job: { ...ref, status: outcome, taskNum: j.taskNum ?? null, taskDone: done },
       counts: s.counts,
+      done,
       durationMs: timing(s, now).elapsedMs ?? mmsDuration(j),
       diagnoses: s.diagnoses.map(asDiagnosis),
       undiagnosed: s.undiagnosed,
       verification: s.job.enableVerification,
+      note: s.lag ? lagNote(s.lag, true, s.verdict !== null) : null,
     };
     add(`r${s.run}:finished`, summaryMessage(view, ctx));
     add(`r${s.run}:broadcast`, completionLine(view, ctx), 'broadcast');
@@ -226,7 +274,9 @@ function mmsDuration(j: Job): number | null {
 /** Whether the task list must be read this cycle for this watch. */
 export function needsTasks(s: JobState, j: Job, now: number, refreshMs: number): boolean {
   const p = s.job;
-  if (!p || s.counts === null || s.failuresPending) return true;
+  if (!p || s.counts === null || s.failuresPending || s.lag !== null) return true;
+  // Finished by MMS while still watched: the tasks decide whether it really is (job status can lag).
+  if (isJobTerminal(j.status) && j.stopped !== true) return true;
   if (p.status !== (j.status ?? null) || p.stopped !== (j.stopped === true)) return true;
   if (p.taskDone !== (j.taskDone ?? null) || p.taskNum !== (j.taskNum ?? null)) return true;
   // A task can fail while taskDone and the job status stay put: look again now and then, each job at its

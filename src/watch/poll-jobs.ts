@@ -72,8 +72,9 @@ async function pollSource(d: WatchDeps, r: TickReport, src: SourceWork): Promise
 }
 
 /**
- * Pages of ListMmsJobs until every watched job is found (or the list ends); GetMmsJob for the rest, where
- * a not-found answer means the job was deleted (it is left out of `found`).
+ * Pages of ListMmsJobs (by `listAll`'s rules: a missing `total` or a clamped page size does not end the
+ * list early) until every watched job is found, the list ends or `maxListPages` were read; GetMmsJob for
+ * the rest, where a not-found answer means the job was deleted (it is left out of `found`).
  */
 async function listWatched(
   d: WatchDeps,
@@ -84,15 +85,17 @@ async function listWatched(
   const found = new Map<number, Job>();
   const size = d.settings.listPageSize;
   let firstPage: Job[] = [];
-  for (let pageNum = 1; ; pageNum++) {
-    const page = await d.gate.run('ListMmsJobs', () =>
-      mms.listJobs(src.sourceId, { pageNum, pageSize: size }),
-    );
-    if (pageNum === 1) firstPage = page.items;
-    for (const j of page.items) if (ids.has(j.id)) found.set(j.id, j);
-    if (found.size >= ids.size) break;
-    if (page.items.length < size || pageNum * size >= page.total || pageNum >= d.settings.maxListPages) break;
-  }
+  let pages = 0;
+  await listAll(
+    async (p) => {
+      const page = await d.gate.run('ListMmsJobs', () => mms.listJobs(src.sourceId, p));
+      if (p.pageNum === 1) firstPage = page.items;
+      pages = p.pageNum;
+      for (const j of page.items) if (ids.has(j.id)) found.set(j.id, j);
+      return page;
+    },
+    { pageSize: size, until: () => found.size >= ids.size || pages >= d.settings.maxListPages },
+  );
   for (const id of ids) {
     if (found.has(id)) continue;
     try {

@@ -94,6 +94,18 @@ export const JobState = z.object({
   lastEvent: str,
   unreachable: Unreachable,
   ended: z.enum(['finished', 'deleted']).nullable().catch(null),
+  /**
+   * MMS's job status and its tasks disagree (MMS.md §4: job status can lag): the job status, what the tasks
+   * say, and the consecutive cycles seen. Kept at the end when the watcher gave up waiting.
+   */
+  lag: z
+    .object({ status: z.string(), tasks: z.string(), cycles: z.number().int().nonnegative() })
+    .nullable()
+    .catch(null),
+  /** The outcome reported from the tasks when MMS's job status never caught up with them. */
+  verdict: str,
+  /** Tasks resting at a *_DONE (later phases off; not running), at the last task read. */
+  resting: count,
 });
 export type JobState = z.infer<typeof JobState>;
 

@@ -79,6 +79,8 @@ export interface WatcherOptions {
   /** Wall clock and sleep of the MMS request pacing (tests that count calls leave them alone). */
   gateClock?: () => number;
   gateSleep?: (ms: number) => Promise<void>;
+  /** Sent outbox rows of watches that ended more than this many days ago are deleted (default 14). */
+  outboxRetentionDays?: number;
   /** Test hooks around each Slack send (crash simulation). */
   hooks?: SendHooks;
 }
@@ -103,6 +105,7 @@ export class Watcher {
   private current: Promise<TickReport> | null = null;
   private lastFastAt: number | null = null;
   private lastJobsAt: number | null = null;
+  private lastPruneAt: number | null = null;
 
   constructor(private readonly o: WatcherOptions) {
     const now = o.now;
@@ -238,11 +241,25 @@ export class Watcher {
       await pollJobs(d, r);
     }
     await this.notifier.flush(r);
+    this.prune(now);
     if (r.queued > 0 || r.sent > 0) this.visitors.changed();
     await this.refreshHomes();
     r.mmsCalls = d.gate.total;
     r.mmsCallsByAction = Object.fromEntries(d.gate.counts);
     return r;
+  }
+
+  /** At most once an hour: sent outbox rows of watches that ended over `outboxRetentionDays` ago go. */
+  private prune(now: number): void {
+    if (this.lastPruneAt !== null && now - this.lastPruneAt < 3_600_000) return;
+    this.lastPruneAt = now;
+    const days = this.o.outboxRetentionDays ?? 14;
+    try {
+      const n = this.outbox.prune(now - days * 86_400_000);
+      if (n > 0) this.o.logger.info({ rows: n, days }, 'outbox: pruned sent rows of ended watches');
+    } catch (err) {
+      this.o.logger.warn({ err }, 'outbox: pruning failed');
+    }
   }
 
   /** Expired confirmations: their cards are edited through the outbox, in the transaction that expired them. */

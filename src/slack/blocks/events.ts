@@ -203,6 +203,10 @@ export function tasksFailedMessage(job: JobRef, failures: TaskFailure[], ctx: Ev
 export interface SummaryView {
   job: JobRef & { status: string | null; taskNum: number | null; taskDone: number | null };
   counts: Record<string, number> | null;
+  /** Tasks done, when known better than the counts' DONE (tasks resting at a *_DONE count as done). */
+  done?: number;
+  /** A caveat about the status (MMS's job status contradicted by its tasks). */
+  note?: string | null;
   durationMs: number | null;
   /** Diagnoses of the failed tasks (capped); `undiagnosed` failed tasks beyond them. */
   diagnoses: Diagnosis[];
@@ -222,9 +226,9 @@ function tally(v: SummaryView): {
 } {
   const c = v.counts ?? {};
   const total = v.job.taskNum ?? Object.values(c).reduce((n, x) => n + x, 0);
-  const done = c['DONE'] ?? v.job.taskDone ?? 0;
+  const done = v.done ?? c['DONE'] ?? v.job.taskDone ?? 0;
   const failed = v.counts ? FAILED.reduce((n, s) => n + (c[s] ?? 0), 0) : v.diagnoses.length + v.undiagnosed;
-  return { done, total, failed, vPassed: done, vFailed: c['VERIFICATION_FAILED'] ?? 0 };
+  return { done, total, failed, vPassed: c['DONE'] ?? done, vFailed: c['VERIFICATION_FAILED'] ?? 0 };
 }
 
 /** The completion summary, posted in the job's thread. */
@@ -252,6 +256,7 @@ export function summaryMessage(v: SummaryView, ctx: EventCtx): SlackMessage {
       ['Duration', v.durationMs !== null ? humanDuration(v.durationMs) : '—'],
     ]),
   );
+  if (v.note) blocks.push(section(`⚠️ ${esc(truncate(v.note, 500))}`));
   if (t.failed > 0) {
     const summary = summarizeDiagnoses(v.diagnoses);
     const head =

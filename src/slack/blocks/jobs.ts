@@ -195,6 +195,8 @@ export interface JobCardView {
   lastEvent: string | null;
   /** e.g. 'MMS unreachable since 10:42 (throttled); retrying' */
   unreachable: string | null;
+  /** A caveat about the status shown (MMS's job status contradicted by its tasks). */
+  note?: string | null;
   finished: boolean;
   /**
    * Optional: the bot's default region. When given, buttons add `--region` only off the default; when
@@ -224,6 +226,7 @@ export function jobCard(view: JobCardView): SlackMessage {
   ];
   if (view.counts) blocks.push(section(`*Tasks*: ${countsText(view.counts)}`));
   if (view.unreachable) blocks.push(section(`⚠️ ${esc(truncate(view.unreachable, 300))}`));
+  if (view.note) blocks.push(section(`⚠️ ${esc(truncate(view.note, 500))}`));
   const meta: string[] = [];
   if (view.elapsedMs !== null)
     meta.push(`${view.finished ? 'Took' : 'Elapsed'} ${humanDuration(view.elapsedMs)}`);
