@@ -67,6 +67,8 @@ export interface WatchDeps {
   settings: PollSettings;
   /** Jobs seen once without a watch: announced when seen again (a Slack write may still register them). */
   candidates: Set<string>;
+  /** When each source's whole job list was last read for discovery (watcher clock). */
+  sweeps: Map<string, number>;
 }
 
 export interface WatchEvent {

@@ -1,5 +1,6 @@
-// Jobs started outside Slack (console, API, timers): new jobs on the first page of a source's job list
-// (newest first) are announced in the notify channel by watching them there. The first look at a source only
+// Jobs started outside Slack (console, API, timers): new jobs in a source's whole job list (read every few
+// minutes; MMS documents no order) are announced in the notify channel by watching them there. The first
+// look at a source only
 // records what exists; a job is announced once (known_jobs), and only when no Slack write could still
 // claim it (no job creation pending on the source, and seen on two cycles).
 import type { Job } from '../mms/schemas.js';
@@ -13,19 +14,14 @@ export interface SourceKey {
 }
 
 /** Returns the watches it created (to be polled this cycle with the jobs already listed). */
-export function discoverJobs(
-  d: WatchDeps,
-  r: TickReport,
-  src: SourceKey,
-  firstPage: readonly Job[],
-): Watch[] {
+export function discoverJobs(d: WatchDeps, r: TickReport, src: SourceKey, jobs: readonly Job[]): Watch[] {
   const channel = d.settings.notifyChannel;
   if (!channel) return [];
   const { region, sourceId } = src;
   if (!d.known.baselined(region, sourceId)) {
     d.db
       .transaction(() => {
-        for (const j of firstPage) d.known.add(region, sourceId, j.id);
+        for (const j of jobs) d.known.add(region, sourceId, j.id);
         d.known.markBaselined(region, sourceId);
       })
       .immediate();
@@ -33,7 +29,7 @@ export function discoverJobs(
   }
   const creating = d.watches.active('async').some((w) => w.region === region && w.sourceId === sourceId);
   const created: Watch[] = [];
-  for (const j of firstPage) {
+  for (const j of jobs) {
     if (d.known.has(region, sourceId, j.id)) continue;
     if (d.watches.watchedAnywhere('job', region, sourceId, j.id)) {
       d.known.add(region, sourceId, j.id);

@@ -47,11 +47,13 @@ async function pollSource(d: WatchDeps, r: TickReport, src: SourceWork): Promise
     return;
   }
   try {
-    const { found, firstPage } = await listWatched(d, src);
-    const fresh = src.discover ? discoverJobs(d, r, src, firstPage) : [];
+    const sweep = src.discover && sweepDue(d, key);
+    const { found, seen } = await listWatched(d, src, sweep);
+    // MMS documents no order for ListMmsJobs: new jobs are looked for in the whole list, read now and then.
+    const fresh = sweep ? discoverJobs(d, r, src, seen) : [];
     const byJob = new Map<number, Watch[]>();
     for (const w of [...src.watches, ...fresh]) byJob.set(w.objectId, [...(byJob.get(w.objectId) ?? []), w]);
-    for (const j of firstPage) if (byJob.has(j.id) && !found.has(j.id)) found.set(j.id, j);
+    for (const j of seen) if (byJob.has(j.id) && !found.has(j.id)) found.set(j.id, j);
     await mapLimit([...byJob], d.settings.concurrency, ([jobId, ws]) =>
       pollJob(d, r, src, ws, found.has(jobId) ? found.get(jobId)! : null),
     );
@@ -79,22 +81,24 @@ async function pollSource(d: WatchDeps, r: TickReport, src: SourceWork): Promise
 async function listWatched(
   d: WatchDeps,
   src: SourceWork,
-): Promise<{ found: Map<number, Job>; firstPage: Job[] }> {
+  sweep: boolean,
+): Promise<{ found: Map<number, Job>; seen: Job[] }> {
   const mms = d.clients(src.region);
   const ids = new Set(src.watches.map((w) => w.objectId));
   const found = new Map<number, Job>();
   const size = d.settings.listPageSize;
-  let firstPage: Job[] = [];
   let pages = 0;
-  await listAll(
+  const seen = await listAll(
     async (p) => {
       const page = await d.gate.run('ListMmsJobs', () => mms.listJobs(src.sourceId, p));
-      if (p.pageNum === 1) firstPage = page.items;
       pages = p.pageNum;
       for (const j of page.items) if (ids.has(j.id)) found.set(j.id, j);
       return page;
     },
-    { pageSize: size, until: () => found.size >= ids.size || pages >= d.settings.maxListPages },
+    {
+      pageSize: size,
+      until: () => (!sweep && found.size >= ids.size) || pages >= d.settings.maxListPages,
+    },
   );
   for (const id of ids) {
     if (found.has(id)) continue;
@@ -104,7 +108,17 @@ async function listWatched(
       if (!(e instanceof MmsError && e.kind === 'not-found')) throw e;
     }
   }
-  return { found, firstPage };
+  return { found, seen };
+}
+
+/** A discovery sweep reads the whole job list: every cycle at first, then every SWEEP_MS per source. */
+const SWEEP_MS = 2 * 60_000;
+
+function sweepDue(d: WatchDeps, key: string): boolean {
+  const last = d.sweeps.get(key);
+  if (last !== undefined && d.now() - last < SWEEP_MS) return false;
+  d.sweeps.set(key, d.now());
+  return true;
 }
 
 async function pollJob(

@@ -148,6 +148,7 @@ export class Watcher {
         notifyChannel: o.notifyChannel,
       },
       candidates: new Set(),
+      sweeps: new Map(),
     };
     this.notifier = new Notifier({
       db: o.db,

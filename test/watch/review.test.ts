@@ -5,7 +5,7 @@ import type { MmsClient } from '../../src/mms/client.js';
 import type { JobRec, TaskRec, TaskStatus } from '../../src/sim/types.js';
 import { STATUS_LAG_CYCLES } from '../../src/watch/cards.js';
 import { jobState } from '../../src/watch/state.js';
-import { CHANNEL, cycle, type Instance, startWorld, textOf, type World } from './setup.js';
+import { CHANNEL, cycle, type Instance, NOTIFY, startWorld, textOf, type World } from './setup.js';
 
 let w: World;
 let inst: Instance;
@@ -297,5 +297,40 @@ describe('outbox pruning', () => {
     expect(inst.watcher.outbox.forWatch(a.id)).toHaveLength(0);
     // The watch itself stays (its state keeps the event counters).
     expect(inst.services.watches.get(a.id)).not.toBeNull();
+  });
+});
+
+describe('jobs started outside Slack, from an MMS that lists jobs oldest first', () => {
+  it('are found past the first page of the job list', async () => {
+    // MMS documents no order for ListMmsJobs: serve it oldest first, two to a page.
+    const orig = w.mms.listJobs.bind(w.mms);
+    w.mms.listJobs = async (sid: number, q: Parameters<MmsClient['listJobs']>[1] = {}) => {
+      const all = await orig(sid, { ...q, pageNum: 1, pageSize: 1000 });
+      const items = [...all.items].sort((a, b) => a.id - b.id);
+      const size = q.pageSize ?? 20;
+      const start = ((q.pageNum ?? 1) - 1) * size;
+      return {
+        items: items.slice(start, start + size),
+        pageNum: q.pageNum ?? 1,
+        pageSize: size,
+        total: items.length,
+      };
+    };
+    const inst = w.open({ notifyChannel: NOTIFY, listPageSize: 2 });
+    for (const name of ['old_a', 'old_b', 'old_c']) await w.createJob(name, ['customers']);
+    w.sim.step(2);
+    const cardTs = await w.postCard();
+    inst.watcher.register(
+      w.target('async', await w.createJob('from_slack', ['orders']), 'from_slack', cardTs),
+    );
+    for (let i = 0; i < 3; i++) await cycle(w, inst.watcher);
+
+    await w.createJob('console_late', ['payments']);
+    for (let i = 0; i < 12 && !w.api.messages(NOTIFY).some((m) => /console_late/.test(m.text)); i++) {
+      await cycle(w, inst.watcher);
+    }
+    const top = w.api.messages(NOTIFY).filter((m) => !m.thread_ts);
+    expect(top.map((m) => m.text).join('\n')).toMatch(/console_late/);
+    expect(top.some((m) => /old_[abc]|from_slack/.test(m.text))).toBe(false);
   });
 });
