@@ -25,10 +25,6 @@ export const REGIONS: readonly Region[] = [
 
 export const REGION_IDS = REGIONS.map((r) => r.id) as [string, ...string[]];
 
-export function isRegion(id: string): boolean {
-  return REGIONS.some((r) => r.id === id);
-}
-
 export function regionEndpoint(regionId: string, network: 'public' | 'vpc' = 'public'): string {
   const host = network === 'vpc' ? 'maxcompute-vpc' : 'maxcompute';
   return `https://${host}.${regionId}.aliyuncs.com`;

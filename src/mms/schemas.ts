@@ -340,7 +340,6 @@ export const TASK_STATUSES = [
   'VERIFICATION_FAILED',
   'DONE',
 ] as const;
-export const TABLE_STATUSES = ['INIT', 'DOING', 'DONE', 'FAILED', 'PART_DONE'] as const;
 
 export const isTaskFailed = (s: string | null | undefined): boolean => !!s && s.endsWith('_FAILED');
 export const isJobTerminal = (s: string | null | undefined): boolean => s === 'DONE' || s === 'FAILED';

@@ -46,8 +46,6 @@ export interface OpContext {
   services: Services;
 }
 
-export type RawArgs = Record<string, string | boolean | undefined>;
-
 interface OpBase<P> {
   spec: CommandSpec;
   /** Parses the named positionals and flags. Messages name the argument and what it should hold. */
@@ -94,8 +92,6 @@ export interface WriteOp<P = unknown, X = unknown> extends OpBase<P> {
   recheck(ctx: OpContext, x: X): Promise<string[]>;
   execute(ctx: OpContext, x: X): Promise<WriteOutcome>;
 }
-
-export type Operation = ReadOp<never> | WriteOp<never, never>;
 
 /** A user-facing problem with the request itself (bad argument, wrong state): shown as is. */
 export class UsageError extends Error {

@@ -135,11 +135,6 @@ export function yesNo(v: boolean | null | undefined): string {
   return v === true ? 'yes' : v === false ? 'no' : '—';
 }
 
-/** `1 table` / `3 tables`. */
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${exactCount(n)} ${n === 1 ? one : many}`;
-}
-
 /** Any config value as one line of plain text (objects as JSON). */
 export function valueText(v: unknown): string {
   if (v === null || v === undefined) return '';
