@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { Authz } from '../authz.js';
 import type { WriteOperation } from '../config.js';
+import { parseJson } from '../json.js';
 import { MmsError } from '../mms/errors.js';
 import { redactText } from '../mms/redact.js';
 import { type AnyWrite, findWrite } from '../operations/catalog.js';
@@ -100,7 +101,7 @@ export class ConfirmFlow {
       confirmationId: id,
     });
 
-    const payload = op.payload.safeParse(safeJson(c.payload));
+    const payload = op.payload.safeParse(parseJson(c.payload));
     if (!payload.success)
       return this.end(c, 'failed', user, 'The stored request could not be read back; nothing ran.');
     const ctx = contextFor(c);
@@ -170,7 +171,7 @@ export class ConfirmFlow {
   }
 
   view(c: Confirmation): PendingView {
-    const v = View.safeParse(safeJson(c.view));
+    const v = View.safeParse(parseJson(c.view));
     const view = v.success ? v.data : { title: c.operation, params: [] as ConfirmParam[], warnings: [] };
     return {
       id: c.id,
@@ -208,14 +209,6 @@ export class ConfirmFlow {
         confirmationId: c.id,
       });
     return { kind: 'finished', confirmation: this.d.store.get(c.id)! };
-  }
-}
-
-function safeJson(s: string): unknown {
-  try {
-    return JSON.parse(s);
-  } catch {
-    return null;
   }
 }
 

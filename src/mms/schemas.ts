@@ -2,6 +2,7 @@
 // unknown fields are kept, most fields are optional, ids and numbers may arrive as strings (or as
 // json-bigint BigNumber objects), booleans as 0/1 or "true"/"false", times as strings or epoch numbers.
 import { z } from 'zod';
+import { parseJson } from '../json.js';
 
 /** json-bigint turns very large integers into BigNumber objects; strings of digits are common too. */
 const numeric = (v: unknown): unknown => {
@@ -174,14 +175,7 @@ export const Job = z.looseObject({
   /** An object in the examples; a JSON string is accepted and parsed. */
   config: z
     .preprocess(
-      (v) => {
-        if (typeof v !== 'string') return v;
-        try {
-          return JSON.parse(v);
-        } catch {
-          return null;
-        }
-      },
+      (v) => (typeof v === 'string' ? (parseJson(v) ?? null) : v),
       z.record(z.string(), z.unknown()),
     )
     .nullish()

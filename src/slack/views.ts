@@ -4,6 +4,7 @@ import type { App, BlockAction, StaticSelectAction, ViewSubmitAction } from '@sl
 import type { KnownBlock, Option, PlainTextOption, View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
+import { parseJson } from '../json.js';
 import type { Logger } from '../log.js';
 import { must, resolveSource } from '../mms/resolve.js';
 import type { Db, Table } from '../mms/schemas.js';
@@ -245,7 +246,7 @@ const FIELD_OF: Array<[RegExp, string]> = [
 export function registerMigrateForm(app: App, d: MigrateFormDeps): void {
   app.action<BlockAction<StaticSelectAction>>(DB_ACTION, async ({ ack, body, action, client }) => {
     await ack();
-    const meta = Meta.safeParse(safeJson(body.view?.private_metadata));
+    const meta = Meta.safeParse(parseJson(body.view?.private_metadata));
     if (!meta.success || !body.view) return;
     const ctx = d.dispatcher.context(meta.data.region, { user: body.user.id, channel: meta.data.channel });
     const db = action.selected_option.value;
@@ -275,7 +276,7 @@ export function registerMigrateForm(app: App, d: MigrateFormDeps): void {
   });
 
   app.view<ViewSubmitAction>(MIGRATE_CALLBACK, async ({ ack, body, view, client }) => {
-    const meta = Meta.safeParse(safeJson(view.private_metadata));
+    const meta = Meta.safeParse(parseJson(view.private_metadata));
     if (!meta.success) {
       await ack({
         response_action: 'errors',
@@ -321,12 +322,4 @@ export function registerMigrateForm(app: App, d: MigrateFormDeps): void {
         });
     }
   });
-}
-
-function safeJson(s: string | undefined): unknown {
-  try {
-    return s ? JSON.parse(s) : null;
-  } catch {
-    return null;
-  }
 }

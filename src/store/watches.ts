@@ -1,5 +1,6 @@
 // What the watcher follows: jobs, scans and async tasks, each in the channel that asked.
 import { z } from 'zod';
+import { parseJson } from '../json.js';
 import type { Db } from './db.js';
 
 export type WatchKind = 'job' | 'scan' | 'async';
@@ -43,12 +44,8 @@ export interface Watch {
 
 const toWatch = (r: unknown): Watch => {
   const x = Row.parse(r);
-  let state: unknown = {};
-  try {
-    state = JSON.parse(x.state);
-  } catch {
-    state = {};
-  }
+  const parsed = parseJson(x.state);
+  const state: unknown = parsed === undefined ? {} : parsed;
   return {
     id: x.id,
     kind: x.kind,

@@ -1,6 +1,7 @@
 // The fast cycle: metadata scans and job creations (async TASK_CREATE), one Get call each, until they end or
 // the wait is capped. A finished job creation turns into a job watch on the same card.
 
+import { parseJson } from '../json.js';
 import type { AsyncTask, Scan } from '../mms/schemas.js';
 import { asyncTaskState, scanState as scanOutcome } from '../mms/schemas.js';
 import {
@@ -107,14 +108,8 @@ function giveUp(d: WatchDeps, r: TickReport, w: Watch): void {
 }
 
 function scanResult(raw: unknown): ScanCardView['result'] {
-  let v = raw;
-  if (typeof v === 'string') {
-    try {
-      v = JSON.parse(v);
-    } catch {
-      return null;
-    }
-  }
+  const v = typeof raw === 'string' ? parseJson(raw) : raw;
+  if (v === undefined) return null;
   const p = ScanResult.safeParse(v);
   return p.success ? p.data : null;
 }

@@ -1,5 +1,6 @@
 // Timers (scheduled, recurring, incremental migrations) and their runs.
 import type { Button, KnownBlock } from '@slack/types';
+import { parseJson } from '../../json.js';
 import type { Page, Timer, TimerLog } from '../../mms/schemas.js';
 import { codeBlock, esc, inlineCode, truncate, truncateMiddle } from '../escape.js';
 import { cmd, runButton, withRegion } from './actions.js';
@@ -69,11 +70,8 @@ export function timersMessage(
 function configText(config: unknown): string | null {
   let c = config;
   if (typeof config === 'string') {
-    try {
-      c = JSON.parse(config);
-    } catch {
-      return config.trim() ? truncate(config, 2000) : null;
-    }
+    c = parseJson(config);
+    if (c === undefined) return config.trim() ? truncate(config, 2000) : null;
   }
   if (c === null || c === undefined) return null;
   if (typeof c !== 'object' || Array.isArray(c)) return truncate(valueText(c), 2000);
