@@ -131,7 +131,6 @@ export function buildBot(o: BotOptions): Bot {
     watcher,
     logger,
     async start() {
-      await checkToken(web);
       const server = await slack.start(config.slack.port, o.host);
       if (o.watcher?.enabled !== false) watcher.start();
       ready = true;
@@ -144,14 +143,4 @@ export function buildBot(o: BotOptions): Bot {
       db.close();
     },
   };
-}
-
-/** Fails start-up with a clear message when Slack rejects the bot token (or cannot be reached). */
-async function checkToken(web: WebClient): Promise<void> {
-  try {
-    await web.auth.test();
-  } catch (e) {
-    const code = (e as { data?: { error?: string } }).data?.error ?? (e as Error).message;
-    throw new Error(`Slack did not accept SLACK_BOT_TOKEN (auth.test: ${code})`);
-  }
 }

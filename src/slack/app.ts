@@ -99,7 +99,11 @@ export function createSlackApp(d: SlackAppDeps): SlackApp {
   return {
     app,
     async start(port = config.slack.port, host?: string) {
-      await app.init();
+      // Bolt's one auth.test: a rejected token fails start-up with a clear message.
+      await app.init().catch((e: unknown) => {
+        const code = (e as { data?: { error?: string } }).data?.error ?? (e as Error).message;
+        throw new Error(`Slack did not accept SLACK_BOT_TOKEN (auth.test: ${code})`);
+      });
       if (socketMode) {
         await app.start();
         return undefined;
