@@ -1,8 +1,8 @@
 // Rendering cost and size for big inputs: a page of 5000 tables and a 1 MB task log, against
 // JSON.stringify of the same data (the least any renderer must touch).
 import type { Page, Table, TaskLog } from '../src/mms/schemas.js';
-import { tablesMessage } from '../src/slack/blocks/inventory.js';
-import { logsMessage } from '../src/slack/blocks/tasks.js';
+import { tablesMessage } from '../src/ui/inventory.js';
+import { logsMessage } from '../src/ui/tasks.js';
 import { heapMb, report, time } from './measure.js';
 
 const ctx = { region: 'cn-hangzhou', defaultRegion: 'cn-hangzhou', now: new Date() };

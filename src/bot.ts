@@ -9,7 +9,7 @@ import { createLogger, type Logger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { createMmsClients, type MmsClientsOptions } from './mms/clients.js';
 import { type CredentialSource, chainCredentials } from './mms/credentials.js';
-import type { Services } from './operations/services.js';
+import type { Services } from './services.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
 import { Dispatcher } from './slack/dispatch.js';
 import { openMigrateForm } from './slack/views.js';
@@ -17,6 +17,7 @@ import { AuditStore } from './store/audit.js';
 import { ConfirmationStore } from './store/confirmations.js';
 import { type Db, openDb } from './store/db.js';
 import { WatchStore } from './store/watches.js';
+import { renderContext } from './ui/types.js';
 import { Watcher, type WatcherOptions } from './watch/watcher.js';
 
 export interface BotOptions {
@@ -105,7 +106,7 @@ export function buildBot(o: BotOptions): Bot {
     now,
     intervalSeconds: config.watchIntervalSeconds,
     notifyChannel: config.notifyChannel,
-    render: (region) => dispatcher.render(region),
+    render: (region) => renderContext(region, config.mms.region, new Date(now())),
     ...o.watcher,
   });
   let ready = false;

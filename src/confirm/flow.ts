@@ -8,10 +8,10 @@ import { MmsError } from '../mms/errors.js';
 import { redactText } from '../mms/redact.js';
 import { type AnyWrite, findWrite } from '../operations/catalog.js';
 import type { OpContext, WatchRequest } from '../operations/types.js';
-import { type ConfirmParam, confirmCard, type PendingView } from '../slack/blocks/confirm.js';
-import type { RenderCtx, SlackMessage } from '../slack/blocks/types.js';
 import type { AuditStore } from '../store/audit.js';
 import type { Confirmation, ConfirmationStore } from '../store/confirmations.js';
+import { type ConfirmParam, confirmCard, type PendingView } from '../ui/confirm.js';
+import type { RenderCtx, SlackMessage } from '../ui/types.js';
 
 const View = z.object({
   title: z.string(),

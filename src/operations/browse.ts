@@ -1,10 +1,10 @@
 // Read-only browsing: regions, setup, sources and their scanned inventory.
 import { z } from 'zod';
 import { MmsError } from '../mms/errors.js';
-import { dbsMessage, partitionsMessage, tablesMessage } from '../slack/blocks/inventory.js';
-import { regionsMessage } from '../slack/blocks/regions.js';
-import { type SetupInfo, setupMessage } from '../slack/blocks/setup.js';
-import { sourceMessage, sourcesMessage } from '../slack/blocks/sources.js';
+import { dbsMessage, partitionsMessage, tablesMessage } from '../ui/inventory.js';
+import { regionsMessage } from '../ui/regions.js';
+import { type SetupInfo, setupMessage } from '../ui/setup.js';
+import { sourceMessage, sourcesMessage } from '../ui/sources.js';
 import { dbNamed, dbPos, opt, page, pager, paging, req, source, sourcePos, tableNamed } from './common.js';
 import type { ReadOp } from './types.js';
 

@@ -11,7 +11,7 @@ import {
   resolveTimer,
 } from '../mms/resolve.js';
 import type { DataSource, Db, Job, Page, Table, Timer } from '../mms/schemas.js';
-import type { Pager } from '../slack/blocks/types.js';
+import type { Pager } from '../ui/types.js';
 import { type OpContext, type PositionalSpec, UsageError } from './types.js';
 
 export const PAGE_SIZE = 20;

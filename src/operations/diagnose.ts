@@ -1,11 +1,11 @@
 // `diagnose`: failed tasks of a job (or one task), their causes and fixes from the task logs, and the
-// verification results, from the same rules the watcher uses (src/watch/diagnose.ts).
+// verification results, from the same rules the watcher uses (src/diagnosis/diagnose.ts).
 import { z } from 'zod';
+import { type Diagnosis, diagnoseTask, verificationFromLogs } from '../diagnosis/diagnose.js';
 import { MmsError } from '../mms/errors.js';
 import { ResolveError } from '../mms/resolve.js';
 import type { DataSource, Job, Task } from '../mms/schemas.js';
-import { diagnosisMessage } from '../slack/blocks/diagnosis.js';
-import { type Diagnosis, diagnoseTask, verificationFromLogs } from '../watch/diagnose.js';
+import { diagnosisMessage } from '../ui/diagnosis.js';
 import { ref, req, job as resolveJobArg, source, sourcePos } from './common.js';
 import type { OpContext, ReadOp } from './types.js';
 

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { listAll } from '../mms/client.js';
 import { JOB_STATUSES } from '../mms/schemas.js';
-import { jobMessage, jobsMessage } from '../slack/blocks/jobs.js';
+import { jobMessage, jobsMessage } from '../ui/jobs.js';
 import { job, jobPos, opt, page, pager, paging, req, source, sourcePos } from './common.js';
 import type { OpContext, ReadOp } from './types.js';
 

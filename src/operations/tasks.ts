@@ -1,7 +1,7 @@
 // Tasks: list, one task, its logs, and retrying one failed task.
 import { z } from 'zod';
 import { isTaskFailed, TASK_STATUSES, type Task } from '../mms/schemas.js';
-import { logsMessage, taskMessage, tasksMessage } from '../slack/blocks/tasks.js';
+import { logsMessage, taskMessage, tasksMessage } from '../ui/tasks.js';
 import { idArg, job, opt, page, pager, paging, ref, req, source, sourcePos, taskPos } from './common.js';
 import { type OpContext, type ReadOp, UsageError, type WriteOp } from './types.js';
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { WriteOperation } from '../config.js';
 import { listAll, type MmsClient } from '../mms/client.js';
 import type { Job, Timer } from '../mms/schemas.js';
-import { timerLogsMessage, timerMessage, timersMessage } from '../slack/blocks/timers.js';
+import { timerLogsMessage, timerMessage, timersMessage } from '../ui/timers.js';
 import { page, pager, paging, ref, req, source, sourcePos, timer, timerPos } from './common.js';
 import { type ReadOp, UsageError, type WriteOp } from './types.js';
 

@@ -4,9 +4,9 @@
 import type { z } from 'zod';
 import type { WriteOperation } from '../config.js';
 import type { MmsClient } from '../mms/client.js';
-import type { ConfirmParam } from '../slack/blocks/confirm.js';
-import type { RenderCtx, SlackMessage } from '../slack/blocks/types.js';
-import type { Services } from './services.js';
+import type { Services } from '../services.js';
+import type { ConfirmParam } from '../ui/confirm.js';
+import type { RenderCtx, SlackMessage } from '../ui/types.js';
 
 export interface FlagSpec {
   type: 'string' | 'boolean';
@@ -75,6 +75,14 @@ export interface WatchRequest {
   objectId: number;
   label: string;
 }
+
+/** A watch to register after a write ran, in the channel that asked, on the card that asked. */
+export type WatchTarget = WatchRequest & {
+  channel: string;
+  user: string;
+  region: string;
+  cardTs: string | null;
+};
 
 export interface WriteOutcome {
   ok: boolean;

@@ -1,9 +1,9 @@
 // Notifications: watch or unwatch a job in this channel, what this channel and the workspace watch,
 // and the audit trail.
 import { z } from 'zod';
-import { auditMessage } from '../slack/blocks/audit.js';
-import { watchListMessage } from '../slack/blocks/watching.js';
-import { esc } from '../slack/escape.js';
+import { auditMessage } from '../ui/audit.js';
+import { esc } from '../ui/escape.js';
+import { watchListMessage } from '../ui/watching.js';
 import { job, jobPos, ref, req, source, sourcePos } from './common.js';
 import { type ReadOp, UsageError } from './types.js';
 

@@ -6,11 +6,11 @@ import { REGION_IDS } from '../mms/regions.js';
 import { nearNames } from '../mms/resolve.js';
 import { type AnyOp, CATALOG, COMMAND_NAMES, findOp } from '../operations/catalog.js';
 import { type CommandSpec, UsageError } from '../operations/types.js';
-import { runButton } from './blocks/actions.js';
-import { actions, context, header, section } from './blocks/kit.js';
-import { message } from './blocks/message.js';
-import type { SlackMessage } from './blocks/types.js';
-import { esc } from './escape.js';
+import { runButton } from '../ui/actions.js';
+import { esc } from '../ui/escape.js';
+import { actions, context, header, section } from '../ui/kit.js';
+import { message } from '../ui/message.js';
+import type { SlackMessage } from '../ui/types.js';
 
 export type ParsedCommand =
   | { kind: 'help'; topic?: string }

@@ -7,14 +7,14 @@ import type { Logger } from '../log.js';
 import { MmsError } from '../mms/errors.js';
 import { ResolveError, type ResolveKind } from '../mms/resolve.js';
 import type { AnyWrite } from '../operations/catalog.js';
-import type { Services } from '../operations/services.js';
-import { type OpContext, UsageError, type WatchRequest } from '../operations/types.js';
-import { arg, withRegion } from './blocks/actions.js';
-import { ambiguousMessage, errorMessage } from './blocks/errors.js';
-import { context } from './blocks/kit.js';
-import type { RenderCtx, SlackMessage } from './blocks/types.js';
+import { type OpContext, UsageError } from '../operations/types.js';
+import type { Services } from '../services.js';
+import { arg, withRegion } from '../ui/actions.js';
+import { ambiguousMessage, errorMessage } from '../ui/errors.js';
+import { mdLink, mentionUser } from '../ui/escape.js';
+import { context } from '../ui/kit.js';
+import { type RenderCtx, renderContext, type SlackMessage } from '../ui/types.js';
 import { helpMessage, parseCommand, tokenize, unescapeSlack } from './commands.js';
-import { mdLink, mentionUser } from './escape.js';
 
 export interface Requester {
   user: string;
@@ -23,14 +23,6 @@ export interface Requester {
   responseUrl?: string;
   triggerId?: string;
 }
-
-/** A watch to register after a write ran, in the channel that asked, on the card that asked. */
-export type WatchTarget = WatchRequest & {
-  channel: string;
-  user: string;
-  region: string;
-  cardTs: string | null;
-};
 
 /** What a dispatch produced: a message for the requester alone, or nothing (it posted on its own). */
 export type Answer = { kind: 'reply'; message: SlackMessage } | { kind: 'posted' } | { kind: 'modal' };
@@ -57,7 +49,7 @@ export class Dispatcher {
   }
 
   render(region: string): RenderCtx {
-    return { region, defaultRegion: this.defaultRegion, now: this.d.now() };
+    return renderContext(region, this.defaultRegion, this.d.now());
   }
 
   context(region: string, who: Pick<Requester, 'user' | 'channel' | 'team'>): OpContext {

@@ -10,9 +10,9 @@ import { must, resolveSource } from '../mms/resolve.js';
 import type { Db, Table } from '../mms/schemas.js';
 import { migrate } from '../operations/migrate.js';
 import { type OpContext, UsageError } from '../operations/types.js';
-import { forModal } from './blocks/message.js';
+import { esc, truncate } from '../ui/escape.js';
+import { forModal } from '../ui/message.js';
 import type { Dispatcher } from './dispatch.js';
-import { esc, truncate } from './escape.js';
 
 export const MIGRATE_CALLBACK = 'mms_migrate';
 const DB_ACTION = 'mms_migrate_db';

@@ -1,10 +1,10 @@
 // A watch's card, drawn from what the watcher remembers (no MMS call): the job card, the scan card, the
 // job-creation card.
 import type { Job } from '../mms/schemas.js';
-import { asyncCard, type EventCtx, scanCard, unreachableLine } from '../slack/blocks/events.js';
-import { jobCard } from '../slack/blocks/jobs.js';
-import type { RenderCtx, SlackMessage } from '../slack/blocks/types.js';
 import type { Watch } from '../store/watches.js';
+import { asyncCard, type EventCtx, scanCard, unreachableLine } from '../ui/events.js';
+import { jobCard } from '../ui/jobs.js';
+import type { RenderCtx, SlackMessage } from '../ui/types.js';
 import type { AsyncState, JobSnapshot, JobState, ScanState } from './state.js';
 
 export const eventCtx = (w: Watch, render: RenderCtx): EventCtx => ({

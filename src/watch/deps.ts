@@ -4,11 +4,11 @@ import type { Logger } from '../log.js';
 import type { MmsClients } from '../mms/clients.js';
 import { MmsError } from '../mms/errors.js';
 import { redact } from '../mms/redact.js';
-import type { RenderCtx, SlackMessage } from '../slack/blocks/types.js';
 import type { Db } from '../store/db.js';
 import type { KnownJobStore } from '../store/known-jobs.js';
 import type { Outbox } from '../store/outbox.js';
 import type { Watch, WatchStore } from '../store/watches.js';
+import type { RenderCtx, SlackMessage } from '../ui/types.js';
 import type { SourceBackoff } from './backoff.js';
 import type { Gate } from './gate.js';
 

@@ -2,11 +2,11 @@
 // (cached; an app_redirect link to the channel when chat.getPermalink is not possible).
 import type { View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
-import { clockText, unreachableLine } from '../slack/blocks/events.js';
-import { type HomeFailure, type HomeItem, homeView } from '../slack/blocks/home.js';
+import { CATEGORY_LABELS, summarizeDiagnoses } from '../diagnosis/diagnose.js';
 import type { Outbox } from '../store/outbox.js';
 import type { Watch, WatchStore } from '../store/watches.js';
-import { CATEGORY_LABELS, summarizeDiagnoses } from './diagnose.js';
+import { clockText, unreachableLine } from '../ui/events.js';
+import { type HomeFailure, type HomeItem, homeView } from '../ui/home.js';
 import { asDiagnosis, asyncState, jobState, scanState } from './state.js';
 
 interface Visitor {

@@ -1,7 +1,10 @@
 // A job watch's step: from what the watcher remembered and what MMS says now, the new memory and the events
 // to post. Pure (no I/O), so every transition is testable; event keys come from counters in the state, which
 // is committed together with the events.
+
+import type { Diagnosis } from '../diagnosis/diagnose.js';
 import { isJobTerminal, isTaskFailed, type Job, parseMmsTime, type Task } from '../mms/schemas.js';
+import type { Watch } from '../store/watches.js';
 import {
   completionLine,
   type EventCtx,
@@ -15,11 +18,9 @@ import {
   type TaskFailure,
   taskFailedMessage,
   tasksFailedMessage,
-} from '../slack/blocks/events.js';
-import type { Watch } from '../store/watches.js';
+} from '../ui/events.js';
 import { doneCount, lagNote, STATUS_LAG_CYCLES, snapshotOf, timing } from './cards.js';
 import { eventKey, type WatchEvent } from './deps.js';
-import type { Diagnosis } from './diagnose.js';
 import { asDiagnosis, type JobState, storeDiagnosis } from './state.js';
 
 /** Failures posted one message each up to this many per cycle; more go in one grouped message. */

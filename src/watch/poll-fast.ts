@@ -4,6 +4,8 @@
 import { parseJson } from '../json.js';
 import type { AsyncTask, Scan } from '../mms/schemas.js';
 import { asyncTaskState, scanState as scanOutcome } from '../mms/schemas.js';
+import { cardKey } from '../store/outbox.js';
+import type { Watch } from '../store/watches.js';
 import {
   asyncFailedMessage,
   gaveUpMessage,
@@ -11,9 +13,7 @@ import {
   type ScanCardView,
   scanDoneMessage,
   scanFailedMessage,
-} from '../slack/blocks/events.js';
-import { cardKey } from '../store/outbox.js';
-import type { Watch } from '../store/watches.js';
+} from '../ui/events.js';
 import { SourceBackoff } from './backoff.js';
 import { asyncCardFor, eventCtx, jobCardFor, scanCardFor } from './cards.js';
 import { commit, errorKind, eventKey, safePayload, type TickReport, type WatchDeps } from './deps.js';

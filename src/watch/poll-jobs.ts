@@ -2,6 +2,8 @@
 // is found), GetMmsJob only for a watched job missing from it (deleted, or older than the pages read),
 // ListMmsTasks only for jobs whose status, stopped flag or task counters moved, and ListMmsTaskLogs only for
 // tasks that newly failed.
+
+import { type Diagnosis, diagnoseTask } from '../diagnosis/diagnose.js';
 import { listAll } from '../mms/client.js';
 import { MmsError } from '../mms/errors.js';
 import { isTaskFailed, type Job, type Task } from '../mms/schemas.js';
@@ -9,7 +11,6 @@ import type { Watch } from '../store/watches.js';
 import { SourceBackoff } from './backoff.js';
 import { eventCtx, jobCardFor } from './cards.js';
 import { commit, errorKind, type TickReport, type WatchDeps } from './deps.js';
-import { type Diagnosis, diagnoseTask } from './diagnose.js';
 import { discoverJobs, type SourceKey } from './discovery.js';
 import { mapLimit } from './gate.js';
 import { jobStep, needsTasks } from './job-events.js';

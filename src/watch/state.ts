@@ -1,8 +1,8 @@
 // What the watcher remembers per watch (`watches.state`, JSON). Every field falls back to its default on
 // its own, so one unreadable field never resets the counters that event keys are built from.
 import { z } from 'zod';
-import type { Diagnosis, DiagnosisCategory } from './diagnose.js';
-import { CATEGORY_LABELS } from './diagnose.js';
+import type { Diagnosis, DiagnosisCategory } from '../diagnosis/diagnose.js';
+import { CATEGORY_LABELS } from '../diagnosis/diagnose.js';
 
 const str = z.string().nullable().catch(null);
 const num = z.number().nullable().catch(null);

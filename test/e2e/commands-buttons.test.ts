@@ -2,8 +2,8 @@
 // from the answers to every read command, then a sample (one per command word) pressed over HTTP. With
 // `--region cn-shanghai` every generated button keeps the region.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SlackMessage } from '../../src/slack/blocks/types.js';
 import { parseCommand } from '../../src/slack/commands.js';
+import type { SlackMessage } from '../../src/ui/types.js';
 import { type Harness, OPERATOR, startHarness } from '../helpers/bot.js';
 import { CHANNEL } from '../helpers/slack-requests.js';
 import {

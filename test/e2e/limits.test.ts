@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addTaskLog } from '../../src/sim/logs.js';
 import { type Harness, OPERATOR, startHarness } from '../helpers/bot.js';
 import { stateValue } from '../helpers/slack-requests.js';
-import { assertWithinLimits } from '../slack/blocks/limits.js';
+import { assertWithinLimits } from '../ui/limits.js';
 import { ask, buttonValue, HIVE, press, requestCard, runButtons, slackAccepts, textOf } from './support.js';
 
 const BULK = 'bulk-5000';

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, OPERATOR, OPERATOR2, startHarness } from '../helpers/bot.js';
 import { stateValue } from '../helpers/slack-requests.js';
-import { assertWithinLimits } from '../slack/blocks/limits.js';
+import { assertWithinLimits } from '../ui/limits.js';
 import { confirm, confirmId, HIVE, HIVE_ID, mmsWrites, runButtons, textOf } from './support.js';
 
 const FORM_CHANNEL = 'C0FORM0001';

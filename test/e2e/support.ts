@@ -1,11 +1,11 @@
 // Shared by the end-to-end suites: ask the bot, read its answer (ack body, response_url post or card),
 // find the buttons it rendered, and check that nothing was written to MMS behind a card's back.
 import { expect } from 'vitest';
-import type { SlackMessage } from '../../src/slack/blocks/types.js';
+import type { SlackMessage } from '../../src/ui/types.js';
 import { type Harness, OPERATOR } from '../helpers/bot.js';
 import type { StoredMessage } from '../helpers/slack-api.js';
 import { CHANNEL, type SlackReply } from '../helpers/slack-requests.js';
-import { assertWithinLimits, textOf } from '../slack/blocks/limits.js';
+import { assertWithinLimits, textOf } from '../ui/limits.js';
 
 export { assertWithinLimits, textOf };
 
@@ -14,7 +14,7 @@ export const HIVE_ID = 2000015;
 export const BQ_ID = 2000016;
 export const LEGACY_ID = 2000017;
 
-/** Headlines of the error renderer (src/slack/blocks/errors.ts). */
+/** Headlines of the error renderer (src/ui/errors.ts). */
 export const USAGE = /That command needs something else/;
 export const NOT_FOUND = /Not found\./;
 export const ANY_ERROR =

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { PAGE_SIZE, pager } from '../../src/operations/common.js';
 import type { OpContext } from '../../src/operations/types.js';
-import { pagerParts } from '../../src/slack/blocks/common.js';
+import { pagerParts } from '../../src/ui/common.js';
 
 const ctx = { region: 'cn-hangzhou', defaultRegion: 'cn-hangzhou', now: new Date() };
 const items = (n: number) => Array.from({ length: n }, (_, i) => ({ id: i }));

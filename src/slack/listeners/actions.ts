@@ -5,11 +5,12 @@ import { z } from 'zod';
 import type { ApproveResult, ConfirmFlow } from '../../confirm/flow.js';
 import type { Logger } from '../../log.js';
 import type { Metrics } from '../../metrics.js';
+import type { WatchTarget } from '../../operations/types.js';
 import type { Confirmation } from '../../store/confirmations.js';
-import { ACTION_CANCEL, ACTION_CONFIRM, RUN_ACTION_ID } from '../blocks/actions.js';
-import type { SlackMessage } from '../blocks/types.js';
+import { ACTION_CANCEL, ACTION_CONFIRM, RUN_ACTION_ID } from '../../ui/actions.js';
+import type { SlackMessage } from '../../ui/types.js';
 import { commandLabel } from '../commands.js';
-import type { Dispatcher, WatchTarget } from '../dispatch.js';
+import type { Dispatcher } from '../dispatch.js';
 
 export interface ActionDeps {
   dispatcher: Dispatcher;

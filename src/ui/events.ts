@@ -1,0 +1,427 @@
+// The watcher's messages: thread events under a job's card (started, stopped, resumed, task failed,
+// retried, finished), the completion summary and its one-line broadcast, and the cards of scans and job
+// creations. Pure: data in, Block Kit out.
+import type { Button, KnownBlock } from '@slack/types';
+import type { Diagnosis } from '../diagnosis/diagnose.js';
+import { summarizeDiagnoses } from '../diagnosis/diagnose.js';
+import { cmd, runButton, withRegion } from './actions.js';
+import { sourceLabel } from './common.js';
+import { esc, inlineCode, truncate } from './escape.js';
+import { exactCount, humanDuration, percent, progressBar, statusEmoji } from './format.js';
+import { actions, context, fields, section } from './kit.js';
+import { message } from './message.js';
+import type { SlackMessage, SourceRef } from './types.js';
+
+/** Where a message's buttons point: the source, and the region (buttons add `--region` off the default). */
+export interface EventCtx {
+  source: SourceRef;
+  region: string;
+  defaultRegion: string;
+}
+
+export interface JobRef {
+  id: number;
+  name: string;
+}
+
+const run = (ctx: EventCtx, text: string, command: string, style?: 'primary' | 'danger'): Button =>
+  runButton(text, withRegion(command, ctx), style);
+
+const jobName = (j: JobRef): string => `*${esc(j.name)}* ${inlineCode(`#${j.id}`)}`;
+const jobPlain = (j: JobRef): string => `${j.name} (#${j.id})`;
+
+/** One line of news in a thread, with optional buttons. `line` is mrkdwn built from escaped parts. */
+export function eventMessage(line: string, fallback: string, buttons: Button[] = []): SlackMessage {
+  const blocks: KnownBlock[] = [section(line)];
+  if (buttons.length) blocks.push(actions(buttons));
+  return message(fallback, blocks);
+}
+
+export type JobOrigin = 'slack' | 'created' | 'discovered';
+
+export interface StartedView {
+  job: JobRef & {
+    status: string | null;
+    taskNum: number | null;
+    taskDone: number | null;
+    timerId: number | null;
+  };
+  origin: JobOrigin;
+  /** The watcher met the job already running (a `watch` on a running job): say so instead of "started". */
+  alreadyRunning: boolean;
+}
+
+export function jobCreatedMessage(job: JobRef, taskNum: number | null): SlackMessage {
+  const tasks = taskNum ? ` · ${exactCount(taskNum)} tasks` : '';
+  return eventMessage(
+    `🆕 Job ${jobName(job)} created and started${tasks}`,
+    `Job ${jobPlain(job)} created and started`,
+  );
+}
+
+export function jobStartedMessage(v: StartedView): SlackMessage {
+  const { job } = v;
+  const tasks =
+    typeof job.taskNum === 'number' && job.taskNum > 0
+      ? ` · ${exactCount(job.taskDone ?? 0)}/${exactCount(job.taskNum)} tasks done`
+      : '';
+  const where =
+    v.origin === 'discovered'
+      ? job.timerId !== null
+        ? ` by timer ${inlineCode(`#${job.timerId}`)}`
+        : ' outside Slack (MMS console or API)'
+      : '';
+  if (v.alreadyRunning) {
+    return eventMessage(
+      `👀 Watching job ${jobName(job)}${where ? `, started${where}` : ''}: ${esc(job.status ?? 'unknown')}${tasks}`,
+      `Watching job ${jobPlain(job)}: ${job.status ?? 'unknown'}`,
+    );
+  }
+  return eventMessage(
+    `▶️ Job ${jobName(job)} started${where}${tasks}`,
+    `Job ${jobPlain(job)} started${where}`,
+  );
+}
+
+export function jobStoppedMessage(job: JobRef, ctx: EventCtx): SlackMessage {
+  return eventMessage(
+    `⏸️ Job ${jobName(job)} stopped; running tasks are paused.`,
+    `Job ${jobPlain(job)} stopped`,
+    [run(ctx, 'Start (resume)', cmd.jobOp('start', ctx.source.id, job.id), 'primary')],
+  );
+}
+
+export function jobResumedMessage(job: JobRef): SlackMessage {
+  return eventMessage(`▶️ Job ${jobName(job)} resumed.`, `Job ${jobPlain(job)} resumed`);
+}
+
+export function jobRetriedMessage(job: JobRef, tasks: Array<{ id: number; table: string }>): SlackMessage {
+  const shown = tasks.slice(0, 10).map((t) => `${esc(truncate(t.table, 60))} ${inlineCode(`#${t.id}`)}`);
+  const more = tasks.length - shown.length;
+  const list = shown.length
+    ? `: ${shown.join(', ')}${more > 0 ? `, … and ${exactCount(more)} more` : ''}`
+    : '';
+  const n = tasks.length;
+  return eventMessage(
+    `🔁 Job ${jobName(job)} retried${n ? ` — ${exactCount(n)} task${n === 1 ? '' : 's'} requeued${list}` : ''}`,
+    `Job ${jobPlain(job)} retried`,
+  );
+}
+
+export function jobDeletedMessage(job: JobRef): SlackMessage {
+  return eventMessage(
+    `🗑️ Job ${jobName(job)} no longer exists in MMS (deleted); stopped watching it.`,
+    `Job ${jobPlain(job)} was deleted in MMS; no longer watched`,
+  );
+}
+
+const countsLine = (v: { source: number; destination: number }): string => {
+  const diff = v.destination - v.source;
+  const d =
+    diff === 0 ? 'no difference' : `${diff > 0 ? '+' : '−'}${exactCount(Math.abs(diff))} in the target`;
+  return `source ${exactCount(v.source)} · destination ${exactCount(v.destination)} (${d})`;
+};
+
+export interface TaskFailure {
+  task: { id: number; status: string | null; retriedTimes: number };
+  diagnosis: Diagnosis;
+}
+
+function failureText(f: TaskFailure): string {
+  const d = f.diagnosis;
+  const verification = f.task.status === 'VERIFICATION_FAILED' || d.category === 'verification-mismatch';
+  const title = verification ? '🧮 *Verification failed*' : '❌ *Task failed*';
+  const attempt = f.task.retriedTimes > 0 ? ` · attempt ${f.task.retriedTimes + 1}` : '';
+  const phase = d.phase ? ` · ${esc(d.phase)} phase` : f.task.status ? ` · ${esc(f.task.status)}` : '';
+  return (
+    `${title} — *${esc(truncate(d.table, 120))}* ${inlineCode(`task #${f.task.id}`)}${phase}${attempt}\n` +
+    (d.verification ? `*Counts:* ${countsLine(d.verification)}\n` : '') +
+    `*Cause:* ${esc(truncate(d.cause, 600))}\n*Fix:* ${esc(truncate(d.fix, 800))}`
+  );
+}
+
+/** One failed task with its diagnosis, and a Retry button (which leads to a confirmation card). */
+export function taskFailedMessage(job: JobRef, f: TaskFailure, ctx: EventCtx): SlackMessage {
+  const blocks: KnownBlock[] = [section(failureText(f))];
+  const evidence = f.diagnosis.evidence.slice(-3).map((l) => truncate(l.replace(/\s+/g, ' '), 280));
+  if (evidence.length) blocks.push(context([esc(evidence.join('\n'))]));
+  blocks.push(
+    actions([
+      run(ctx, 'Retry task', cmd.retryTask(ctx.source.id, f.task.id), 'primary'),
+      run(ctx, 'Logs', cmd.logs(ctx.source.id, f.task.id)),
+      run(ctx, 'Diagnose job', cmd.diagnoseJob(ctx.source.id, job.id)),
+    ]),
+  );
+  const d = f.diagnosis;
+  const fallback =
+    `${d.verification ? 'Verification failed' : 'Task failed'}: ${d.table} (task ${f.task.id}) in job ${jobPlain(job)}` +
+    (d.verification ? ` — source ${d.verification.source}, destination ${d.verification.destination}` : '') +
+    ` — ${d.cause}`;
+  return message(fallback, blocks);
+}
+
+/** Causes of several diagnoses, grouped by category: the largest groups first, as many as fit. */
+function groupedCauses(diagnoses: Diagnosis[], maxGroups = 5): string[] {
+  const summary = summarizeDiagnoses(diagnoses);
+  return summary.groups.slice(0, maxGroups).map((g) => {
+    const tables = g.tables.slice(0, 6).map((t) => esc(truncate(t, 50)));
+    const more = g.tables.length - tables.length;
+    const counts = g.example.verification
+      ? `\n*Counts* (${esc(g.example.table)}): ${countsLine(g.example.verification)}`
+      : '';
+    return (
+      `*${esc(g.label)}* (${exactCount(g.count)}): ${tables.join(', ')}${more > 0 ? `, … +${exactCount(more)}` : ''}` +
+      `\n*Cause:* ${esc(truncate(g.example.cause, 400))}\n*Fix:* ${esc(truncate(g.example.fix, 500))}${counts}`
+    );
+  });
+}
+
+/** Several tasks failed in one cycle: one message, grouped by cause, with Retry failed tasks. */
+export function tasksFailedMessage(job: JobRef, failures: TaskFailure[], ctx: EventCtx): SlackMessage {
+  const diagnoses = failures.map((f) => f.diagnosis);
+  const summary = summarizeDiagnoses(diagnoses);
+  const blocks: KnownBlock[] = [
+    section(`❌ *${exactCount(failures.length)} tasks failed* in job ${jobName(job)}`),
+  ];
+  for (const text of groupedCauses(diagnoses)) blocks.push(section(text));
+  const counted = failures.filter((f) => f.diagnosis.verification);
+  if (counted.length) {
+    const lines = counted
+      .slice(0, 10)
+      .map((f) => `${esc(truncate(f.diagnosis.table, 60))}: ${countsLine(f.diagnosis.verification!)}`);
+    blocks.push(section(`*Verification counts*\n${lines.join('\n')}`));
+  }
+  blocks.push(
+    actions([
+      run(ctx, 'Retry failed tasks', cmd.jobOp('retry', ctx.source.id, job.id), 'primary'),
+      run(ctx, 'Diagnose', cmd.diagnoseJob(ctx.source.id, job.id)),
+    ]),
+  );
+  return message(`${failures.length} tasks failed in job ${jobPlain(job)}: ${summary.text}`, blocks);
+}
+
+export interface SummaryView {
+  job: JobRef & { status: string | null; taskNum: number | null; taskDone: number | null };
+  counts: Record<string, number> | null;
+  /** Tasks done, when known better than the counts' DONE (tasks resting at a *_DONE count as done). */
+  done?: number;
+  /** A caveat about the status (MMS's job status contradicted by its tasks). */
+  note?: string | null;
+  durationMs: number | null;
+  /** Diagnoses of the failed tasks (capped); `undiagnosed` failed tasks beyond them. */
+  diagnoses: Diagnosis[];
+  undiagnosed: number;
+  /** null: unknown whether the job verifies. */
+  verification: boolean | null;
+}
+
+const FAILED = ['SCHEMA_FAILED', 'DATA_FAILED', 'VERIFICATION_FAILED'] as const;
+
+function tally(v: SummaryView): {
+  done: number;
+  total: number;
+  failed: number;
+  vPassed: number;
+  vFailed: number;
+} {
+  const c = v.counts ?? {};
+  const total = v.job.taskNum ?? Object.values(c).reduce((n, x) => n + x, 0);
+  const done = v.done ?? c['DONE'] ?? v.job.taskDone ?? 0;
+  const failed = v.counts ? FAILED.reduce((n, s) => n + (c[s] ?? 0), 0) : v.diagnoses.length + v.undiagnosed;
+  return { done, total, failed, vPassed: c['DONE'] ?? done, vFailed: c['VERIFICATION_FAILED'] ?? 0 };
+}
+
+/** The completion summary, posted in the job's thread. */
+export function summaryMessage(v: SummaryView, ctx: EventCtx): SlackMessage {
+  const t = tally(v);
+  const ok = v.job.status === 'DONE' && t.failed === 0;
+  const took = v.durationMs !== null ? ` in ${humanDuration(v.durationMs)}` : '';
+  const blocks: KnownBlock[] = [
+    section(
+      `${ok ? '✅' : statusEmoji(v.job.status)} *Job ${esc(v.job.name)}* ${inlineCode(`#${v.job.id}`)} finished: ` +
+        `*${esc(v.job.status ?? 'unknown')}*${took}\nSource ${sourceLabel(ctx.source)} · ${esc(ctx.region)}`,
+    ),
+  ];
+  const verification =
+    v.verification === false
+      ? 'off'
+      : v.verification === null && t.vFailed === 0
+        ? '—'
+        : `${exactCount(t.vPassed)} passed · ${exactCount(t.vFailed)} failed`;
+  blocks.push(
+    ...fields([
+      ['Migrated (tables/partitions)', `${exactCount(t.done)} of ${exactCount(t.total)} tasks`],
+      ['Failed', exactCount(t.failed)],
+      ['Verification', verification],
+      ['Duration', v.durationMs !== null ? humanDuration(v.durationMs) : '—'],
+    ]),
+  );
+  if (v.note) blocks.push(section(`⚠️ ${esc(truncate(v.note, 500))}`));
+  if (t.failed > 0) {
+    const summary = summarizeDiagnoses(v.diagnoses);
+    const head =
+      v.diagnoses.length > 0
+        ? `*Failures* — ${esc(summary.text)}${v.undiagnosed > 0 ? ` (+${exactCount(v.undiagnosed)} not diagnosed)` : ''}`
+        : `*Failures* — ${exactCount(t.failed)} tasks; \`/mms diagnose\` reads their logs`;
+    blocks.push(section(head));
+    for (const text of groupedCauses(v.diagnoses, 4)) blocks.push(section(text));
+  }
+  const buttons: Button[] = [run(ctx, 'Details', cmd.job(ctx.source.id, v.job.id))];
+  if (t.failed > 0 || v.job.status === 'FAILED') {
+    buttons.unshift(run(ctx, 'Retry failed tasks', cmd.jobOp('retry', ctx.source.id, v.job.id), 'primary'));
+    buttons.push(run(ctx, 'Diagnose', cmd.diagnoseJob(ctx.source.id, v.job.id)));
+  }
+  blocks.push(actions(buttons));
+  const text =
+    `Job ${jobPlain(v.job)} finished: ${v.job.status ?? 'unknown'}${took} — ${t.done}/${t.total} tasks done` +
+    (t.failed ? `, ${t.failed} failed` : '');
+  return message(text, blocks);
+}
+
+/** The one line the channel sees when a job finishes (a thread reply broadcast to the channel). */
+export function completionLine(v: SummaryView, ctx: EventCtx): SlackMessage {
+  const t = tally(v);
+  const ok = v.job.status === 'DONE' && t.failed === 0;
+  const took = v.durationMs !== null ? ` in ${humanDuration(v.durationMs)}` : '';
+  const why =
+    t.failed > 0 && v.diagnoses.length > 0 ? ` (${summarizeDiagnoses(v.diagnoses).groups[0]?.label})` : '';
+  const line = ok
+    ? `✅ Job ${jobName(v.job)} finished: *DONE* — ${exactCount(t.done)}/${exactCount(t.total)} tasks${took}`
+    : `${statusEmoji(v.job.status)} Job ${jobName(v.job)} finished: *${esc(v.job.status ?? 'unknown')}* — ` +
+      `${exactCount(t.done)}/${exactCount(t.total)} tasks done, ${exactCount(t.failed)} failed${esc(why)}${took}`;
+  const fallback = ok
+    ? `Job ${jobPlain(v.job)} finished: DONE, ${t.done}/${t.total} tasks${took}`
+    : `Job ${jobPlain(v.job)} finished: ${v.job.status ?? 'unknown'}, ${t.failed} failed${why}`;
+  const buttons = ok
+    ? []
+    : [run(ctx, 'Retry failed tasks', cmd.jobOp('retry', ctx.source.id, v.job.id), 'primary')];
+  return eventMessage(line, fallback, buttons);
+}
+
+// ---- scans and job creations ----
+
+export interface ScanCardView {
+  scanId: number;
+  source: SourceRef;
+  region: string;
+  status: string | null;
+  /** Of 10000. */
+  progress: number | null;
+  result: { databases: number | null; tables: number | null; partitions: number | null } | null;
+  errorMsg: string | null;
+  outcome: 'done' | 'failed' | 'gave-up' | null;
+  unreachable: string | null;
+  elapsedMs: number | null;
+}
+
+export const scanResultText = (r: NonNullable<ScanCardView['result']>): string =>
+  `${exactCount(r.databases)} databases · ${exactCount(r.tables)} tables · ${exactCount(r.partitions)} partitions`;
+
+export function scanCard(v: ScanCardView, ctx: EventCtx): SlackMessage {
+  const title = `Metadata scan ${inlineCode(`#${v.scanId}`)} of ${sourceLabel(v.source)} · ${esc(v.region)}`;
+  let body: string;
+  if (v.outcome === 'done') body = `✅ *Finished*${v.result ? `: ${scanResultText(v.result)}` : ''}`;
+  else if (v.outcome === 'failed')
+    body = `❌ *Failed*: ${esc(truncate(v.errorMsg ?? 'no error message', 1500))}`;
+  else if (v.outcome === 'gave-up')
+    body = '⌛ *Gave up waiting* after 15 minutes; the scan may still finish in MMS.';
+  else {
+    const p = v.progress ?? 0;
+    body = `🔄 ${esc(v.status ?? 'SCAN_DOING')} \`${progressBar(p, 10000, 20)}\` ${percent(p, 10000)}`;
+  }
+  const blocks: KnownBlock[] = [section(`${title}\n${body}`)];
+  if (v.unreachable) blocks.push(section(`⚠️ ${esc(truncate(v.unreachable, 300))}`));
+  if (v.elapsedMs !== null)
+    blocks.push(context([`${v.outcome ? 'Took' : 'Elapsed'} ${humanDuration(v.elapsedMs)}`]));
+  const buttons: Button[] = [run(ctx, 'Source', cmd.source(v.source.id))];
+  if (v.outcome === 'done') buttons.push(run(ctx, 'Databases', cmd.dbs(v.source.id)));
+  if (v.outcome === 'failed' || v.outcome === 'gave-up')
+    buttons.push(run(ctx, 'Scan again', cmd.scan(v.source.id)));
+  blocks.push(actions(buttons));
+  const text =
+    `Scan #${v.scanId} of ${v.source.name}: ` +
+    (v.outcome === 'done'
+      ? `finished${v.result ? ` (${v.result.databases ?? '?'} databases, ${v.result.tables ?? '?'} tables, ${v.result.partitions ?? '?'} partitions)` : ''}`
+      : v.outcome === 'failed'
+        ? `failed: ${v.errorMsg ?? ''}`
+        : v.outcome === 'gave-up'
+          ? 'gave up waiting'
+          : `${percent(v.progress ?? 0, 10000)}`);
+  return message(text, blocks);
+}
+
+export function scanDoneMessage(v: ScanCardView): SlackMessage {
+  return eventMessage(
+    `✅ Scan ${inlineCode(`#${v.scanId}`)} finished${v.result ? `: ${scanResultText(v.result)}` : ''}`,
+    `Scan #${v.scanId} finished`,
+  );
+}
+
+export function scanFailedMessage(v: ScanCardView, ctx: EventCtx): SlackMessage {
+  return eventMessage(
+    `❌ Scan ${inlineCode(`#${v.scanId}`)} failed: ${esc(truncate(v.errorMsg ?? 'no error message', 1500))}\n` +
+      'Usually the source credentials or its network link: fix the source in the console, then scan again.',
+    `Scan #${v.scanId} failed: ${v.errorMsg ?? ''}`,
+    [run(ctx, 'Scan again', cmd.scan(ctx.source.id))],
+  );
+}
+
+export function gaveUpMessage(what: string, minutes: number): SlackMessage {
+  return eventMessage(
+    `⌛ Gave up waiting for ${esc(what)} after ${minutes} minutes; it may still finish in MMS. ` +
+      'Check again with the buttons on the card.',
+    `Gave up waiting for ${what} after ${minutes} minutes`,
+  );
+}
+
+export interface AsyncCardView {
+  asyncTaskId: number;
+  label: string;
+  source: SourceRef;
+  region: string;
+  status: string | null;
+  progress: number | null;
+  errorMsg: string | null;
+  outcome: 'done' | 'failed' | 'gave-up' | null;
+  unreachable: string | null;
+}
+
+export function asyncCard(v: AsyncCardView, ctx: EventCtx): SlackMessage {
+  const title = `Creating job *${esc(v.label)}* in ${sourceLabel(v.source)} · ${esc(v.region)} (async task ${inlineCode(`#${v.asyncTaskId}`)})`;
+  const body =
+    v.outcome === 'failed'
+      ? `❌ *Job creation failed*: ${esc(truncate(v.errorMsg ?? 'no error message', 1500))}`
+      : v.outcome === 'gave-up'
+        ? '⌛ *Gave up waiting* after 15 minutes; the job may still appear in MMS.'
+        : `🔄 ${esc(v.status ?? 'DOING')}${v.progress !== null ? ` · ${exactCount(v.progress)}%` : ''}`;
+  const blocks: KnownBlock[] = [section(`${title}\n${body}`)];
+  if (v.unreachable) blocks.push(section(`⚠️ ${esc(truncate(v.unreachable, 300))}`));
+  blocks.push(actions([run(ctx, 'Jobs', cmd.jobs(v.source.id))]));
+  return message(`Creating job ${v.label}: ${v.outcome ?? v.status ?? 'DOING'}`, blocks);
+}
+
+export function asyncFailedMessage(v: AsyncCardView, ctx: EventCtx): SlackMessage {
+  return eventMessage(
+    `❌ Creating job *${esc(v.label)}* failed: ${esc(truncate(v.errorMsg ?? 'no error message', 1500))}`,
+    `Creating job ${v.label} failed: ${v.errorMsg ?? ''}`,
+    [run(ctx, 'Migrate…', cmd.migrate(ctx.source.id))],
+  );
+}
+
+/** Written on a card that is no longer the job's card (a newer confirmation card took over). */
+export function movedNote(card: SlackMessage): SlackMessage {
+  return message(card.text, [
+    ...card.blocks.filter((b) => b.type !== 'actions'),
+    context(['Updates continue on a newer card below.']),
+  ]);
+}
+
+/** `since` as `HH:MM UTC` for status lines (mrkdwn-free text). */
+export function clockText(ms: number): string {
+  return `${new Date(ms).toISOString().slice(11, 16)} UTC`;
+}
+
+/** The card's status line while MMS cannot be reached. */
+export function unreachableLine(since: number, kind: string): string {
+  return `MMS unreachable since ${clockText(since)} (${kind}); retrying`;
+}

@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import { Job } from '../../src/mms/schemas.js';
+import { jobCard, jobMessage, jobsMessage } from '../../src/ui/jobs.js';
+import { ctx, job, makeJob, offCtx, page, pager, source } from './fixtures.js';
+import { expectNoInjection, INJECT } from './inject.js';
+import { assertWithinLimits, buttons, runCommands, textOf } from './limits.js';
+
+describe('jobsMessage', () => {
+  it('1000 jobs stay within limits; drill buttons open jobs by id', () => {
+    const jobs = Array.from({ length: 1000 }, (_, i) =>
+      makeJob(i + 1, { status: i % 3 ? 'DONE' : 'FAILED' }),
+    );
+    const m = jobsMessage(source, page(jobs, 1, 1000, 1000), pager('jobs 2000015', 1, 1000, 1000), ctx);
+    assertWithinLimits(m);
+    const cmds = runCommands(m);
+    expect(cmds).toContain('job 2000015 1');
+    expect(cmds.filter((c) => c.startsWith('job ')).length).toBeLessThanOrEqual(20);
+    expect(textOf(m)).toMatch(/Showing [\d,]+ of the 1,000 on this page/);
+  });
+  it('escapes job names', () => {
+    const m = jobsMessage(
+      source,
+      page([makeJob(1, { name: INJECT, srcDbName: INJECT })]),
+      pager('jobs 2000015', 1, 20, 1),
+      ctx,
+    );
+    expectNoInjection(m);
+  });
+});
+
+describe('jobMessage', () => {
+  it('status, type, route, progress, counts, times and options', () => {
+    const m = jobMessage(source, job, { DONE: 1, DATA_DOING: 1 }, ctx);
+    assertWithinLimits(m);
+    const t = textOf(m);
+    expect(t).toContain('DOING');
+    expect(t).toContain('Partitions');
+    expect(t).toContain('*sales* → `mc_sales.default`');
+    expect(t).toContain('50%');
+    expect(t).toContain('1 of 2 tasks done');
+    expect(t).toContain('✅ DONE 1');
+    expect(t).toContain('<!date^');
+    expect(t).toContain('tables: orders, order_items');
+    expect(t).toContain('enableVerification: true');
+    expect(t).toContain('ds &gt;= ');
+  });
+  it('a running job: Tasks, Diagnose, Stop, Watch — no Start, Retry or Delete', () => {
+    const cmds = runCommands(jobMessage(source, job, null, ctx));
+    expect(cmds).toContain('tasks 2000015 --job 10');
+    expect(cmds).toContain('diagnose 2000015 job:10');
+    expect(cmds).toContain('stop 2000015 10');
+    expect(cmds).toContain('watch 2000015 10');
+    expect(cmds).not.toContain('start 2000015 10');
+    expect(cmds).not.toContain('retry 2000015 10');
+    expect(cmds).not.toContain('delete 2000015 10');
+  });
+  it('a stopped job: Start and Delete (with a confirm speed bump)', () => {
+    const m = jobMessage(source, Job.parse({ ...job, stopped: true }), null, ctx);
+    const cmds = runCommands(m);
+    expect(cmds).toContain('start 2000015 10');
+    expect(cmds).not.toContain('stop 2000015 10');
+    const del = buttons(m).find((b) => b.value === 'delete 2000015 10');
+    expect(del?.style).toBe('danger');
+    expect(del?.confirm).toBeDefined();
+  });
+  it('a failed job: Retry, Delete and failed-task buttons per failing status', () => {
+    const m = jobMessage(
+      source,
+      Job.parse({ ...job, status: 'FAILED' }),
+      { DONE: 5, DATA_FAILED: 3, VERIFICATION_FAILED: 1 },
+      ctx,
+    );
+    assertWithinLimits(m);
+    const cmds = runCommands(m);
+    expect(cmds).toContain('retry 2000015 10');
+    expect(cmds).toContain('delete 2000015 10');
+    expect(cmds).toContain('tasks 2000015 --job 10 --status DATA_FAILED');
+    expect(cmds).toContain('tasks 2000015 --job 10 --status VERIFICATION_FAILED');
+    expect(cmds).not.toContain('tasks 2000015 --job 10 --status SCHEMA_FAILED');
+    expect(cmds).not.toContain('watch 2000015 10');
+    const ids = buttons(m).map((b) => b.actionId);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+  it('region suffix only off the default region', () => {
+    for (const c of runCommands(jobMessage(source, job, null, ctx))) expect(c).not.toContain('--region');
+    for (const c of runCommands(jobMessage(source, job, null, offCtx)))
+      expect(c).toMatch(/ --region cn-shanghai$/);
+  });
+  it('huge configs are summarised', () => {
+    const big = Job.parse({
+      ...job,
+      name: INJECT,
+      config: {
+        tables: Array.from({ length: 5000 }, (_, i) => `table_${i}`),
+        others: INJECT,
+        tableMapping: { a: 'b' },
+      },
+    });
+    const m = jobMessage(source, big, null, ctx);
+    assertWithinLimits(m);
+    expectNoInjection(m);
+    expect(textOf(m)).toContain('5,000 in total');
+  });
+});
+
+describe('jobCard', () => {
+  const base = {
+    source: { id: 2000015, name: 'hive-prod' },
+    job,
+    counts: { DONE: 1, DATA_DOING: 1 },
+    region: 'cn-hangzhou',
+    elapsedMs: 600_000,
+    etaMs: 600_000,
+    lastEvent: 'orders: DATA_DONE',
+    unreachable: null,
+    finished: false,
+  };
+  it('running card: progress, elapsed, ETA, Details/Tasks/Unwatch', () => {
+    const m = jobCard(base);
+    assertWithinLimits(m);
+    const t = textOf(m);
+    expect(t).toContain('1 of 2 tasks done');
+    expect(t).toContain('Elapsed 10m 00s');
+    expect(t).toContain('ETA ≈ 10m 00s');
+    expect(t).toContain('orders: DATA_DONE');
+    const cmds = runCommands(m);
+    // No default region in the view: commands carry the region explicitly.
+    expect(cmds).toContain('job 2000015 10 --region cn-hangzhou');
+    expect(cmds).toContain('unwatch 2000015 10 --region cn-hangzhou');
+  });
+  it('with defaultRegion, --region only off the default', () => {
+    const m = jobCard({ ...base, defaultRegion: 'cn-hangzhou' });
+    expect(runCommands(m)).toContain('job 2000015 10');
+  });
+  it('unreachable note; finished failed card offers Diagnose and Retry, not Unwatch', () => {
+    expect(
+      textOf(jobCard({ ...base, unreachable: 'MMS unreachable since 10:42 (throttled); retrying' })),
+    ).toContain('MMS unreachable since 10:42');
+    const m = jobCard({
+      ...base,
+      job: Job.parse({ ...job, status: 'FAILED', taskDone: 2 }),
+      counts: { DONE: 1, DATA_FAILED: 1 },
+      finished: true,
+      etaMs: null,
+      defaultRegion: 'cn-hangzhou',
+    });
+    const cmds = runCommands(m);
+    expect(cmds).toContain('diagnose 2000015 job:10');
+    expect(cmds).toContain('retry 2000015 10');
+    expect(cmds).toContain('tasks 2000015 --job 10 --status DATA_FAILED');
+    expect(cmds).not.toContain('unwatch 2000015 10');
+    expect(m.text).toContain('finished');
+    expect(textOf(m)).toContain('Took 10m 00s');
+  });
+  it('escapes names and events', () => {
+    const m = jobCard({
+      ...base,
+      job: Job.parse({ ...job, name: INJECT }),
+      lastEvent: INJECT,
+      unreachable: INJECT,
+    });
+    assertWithinLimits(m);
+    expectNoInjection(m);
+  });
+});

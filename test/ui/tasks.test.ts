@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { Task } from '../../src/mms/schemas.js';
+import { logsMessage, taskMessage, tasksMessage } from '../../src/ui/tasks.js';
+import { ctx, makeLog, makeTask, offCtx, page, pager, source, task } from './fixtures.js';
+import { expectNoInjection, INJECT } from './inject.js';
+import { assertWithinLimits, runCommands, textOf } from './limits.js';
+
+describe('tasksMessage', () => {
+  it('lists tasks with buttons to each task; big pages fit', () => {
+    const tasks = Array.from({ length: 3000 }, (_, i) =>
+      makeTask(i + 1, { status: i % 2 ? 'DONE' : 'DATA_FAILED' }),
+    );
+    const m = tasksMessage(
+      source,
+      page(tasks, 1, 3000, 6000),
+      pager('tasks 2000015 --job 10', 1, 3000, 6000),
+      ctx,
+    );
+    assertWithinLimits(m);
+    const cmds = runCommands(m);
+    expect(cmds).toContain('task 2000015 1');
+    expect(cmds).toContain('tasks 2000015 --job 10 --page 2');
+  });
+  it('escapes names', () => {
+    const m = tasksMessage(
+      source,
+      page([makeTask(1, { srcTableName: INJECT, partition: INJECT })]),
+      pager('tasks 2000015', 1, 20, 1),
+      ctx,
+    );
+    expectNoInjection(m);
+  });
+});
+
+describe('taskMessage', () => {
+  it('a failed task: Logs, Diagnose, Retry task, Job', () => {
+    const m = taskMessage(source, task, ctx);
+    assertWithinLimits(m);
+    expect(textOf(m)).toContain('VERIFICATION_FAILED');
+    expect(textOf(m)).toContain('sales.orders');
+    expect(textOf(m)).toContain('mc_sales.default.orders');
+    expect(textOf(m)).toContain('26m 35s');
+    expect(runCommands(m)).toEqual([
+      'logs 2000015 7680',
+      'diagnose 2000015 task:7680',
+      'retry-task 2000015 7680',
+      'job 2000015 10',
+    ]);
+  });
+  it('a done task has no retry; off-region commands carry --region', () => {
+    const cmds = runCommands(taskMessage(source, Task.parse({ ...task, status: 'DONE' }), offCtx));
+    expect(cmds).toEqual(['logs 2000015 7680 --region cn-shanghai', 'job 2000015 10 --region cn-shanghai']);
+  });
+});
+
+describe('logsMessage', () => {
+  it('a 1 MB log of 20k entries with a failure in the middle keeps the failing entry and its lead-up', () => {
+    const logs = Array.from({ length: 20_000 }, (_, i) =>
+      makeLog(i, i === 10_000 ? 'DATA_FAILED' : 'DATA_DOING', {
+        msg:
+          i === 10_000
+            ? 'ODPS-0130071: Semantic analysis exception - column ds cannot be resolved'
+            : `ok ${i}`,
+      }),
+    );
+    expect(JSON.stringify(logs).length).toBeGreaterThan(1_000_000);
+    const m = logsMessage(source, task, logs, ctx);
+    assertWithinLimits(m);
+    const t = textOf(m);
+    expect(t).toContain('ODPS-0130071');
+    expect(t).toContain('[DATA_FAILED]');
+    expect(t).toContain('where id = 9999'); // the entry before the failure
+    expect(t).toContain('ok 19999'); // the newest
+    expect(t).toMatch(/Showing \d+ of 20,000 entries \([\d,]+ left out\)/);
+    expect(t).toMatch(/entries left out/);
+  });
+  it('long actions and messages are trimmed; many failures still fit', () => {
+    const logs = Array.from({ length: 2000 }, (_, i) =>
+      makeLog(i, i % 10 === 0 ? 'SCHEMA_FAILED' : 'SCHEMA_DOING', {
+        action: 'x'.repeat(5000),
+        msg: 'y'.repeat(20_000),
+      }),
+    );
+    const m = logsMessage(source, task, logs, ctx);
+    assertWithinLimits(m);
+    expect(textOf(m)).toContain('[SCHEMA_FAILED]');
+    expect(textOf(m)).toMatch(/of 200 failing entries/);
+  });
+  it('escapes log text and never lets it close the code block', () => {
+    const m = logsMessage(
+      source,
+      task,
+      [makeLog(1, 'DATA_FAILED', { action: INJECT, msg: '```\n<!channel>' })],
+      ctx,
+    );
+    assertWithinLimits(m);
+    expectNoInjection(m);
+    for (const s of textOf(m).split('\n```\n')) expect(s).not.toMatch(/```[^\n]/);
+  });
+  it('says when there are no logs; buttons to the task, retry and diagnose', () => {
+    const m = logsMessage(source, task, [], ctx);
+    assertWithinLimits(m);
+    expect(textOf(m)).toContain('No log entries');
+    expect(runCommands(m)).toEqual([
+      'task 2000015 7680',
+      'diagnose 2000015 task:7680',
+      'retry-task 2000015 7680',
+      'job 2000015 10',
+    ]);
+  });
+});
