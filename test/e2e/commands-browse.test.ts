@@ -1,8 +1,8 @@
 // `/mms help · regions · setup · sources · source · dbs · tables · partitions`, end to end: signed HTTP to
 // the real Bolt app, the MMS simulator with demo data behind it. Happy paths and bad input.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CATALOG } from '../../src/operations/catalog.js';
-import { type Harness, startHarness, VIEWER } from '../helpers/bot.js';
+import { startHarness } from '../helpers/bot.js';
 import {
   ask,
   buttonValue,
@@ -13,17 +13,13 @@ import {
   NOT_FOUND,
   press,
   runButtons,
+  sharedBot,
   textOf,
   USAGE,
+  VIEWER,
 } from './support.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = sharedBot();
 
 describe('/mms help', () => {
   it('lists every command by group, marks writes', async () => {

@@ -1,20 +1,21 @@
 // Every run button the renderers emit carries a command that parses, and pressing one runs it: collected
 // from the answers to every read command, then a sample (one per command word) pressed over HTTP. With
 // `--region cn-shanghai` every generated button keeps the region.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/slack/commands.js';
 import type { SlackMessage } from '../../src/ui/types.js';
-import { type Harness, OPERATOR, startHarness } from '../helpers/bot.js';
-import { CHANNEL } from '../helpers/slack-requests.js';
 import {
   ANY_ERROR,
   ask,
+  CHANNEL,
   confirmId,
   HIVE,
   mmsWrites,
+  OPERATOR,
   press,
   type RunButton,
   runButtons,
+  sharedBot,
   textOf,
 } from './support.js';
 
@@ -57,13 +58,8 @@ const READS = [
 
 const SHANGHAI = 'cn-shanghai';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-  await ask(h, `watch ${HIVE} 3`);
-});
-afterAll(async () => {
-  await h?.close();
+const h = sharedBot(async (bot) => {
+  await ask(bot, `watch ${HIVE} 3`);
 });
 
 async function collect(suffix: string): Promise<Array<RunButton & { from: string }>> {

@@ -1,12 +1,12 @@
 // `/mms scan · migrate · jobs · job · stop · start · retry · delete · diagnose`, end to end. Writes answer
 // with a card and change MMS only on Confirm; the demo jobs are 1 DONE, 2 FAILED (finance_nightly) and
 // 3 DOING (sales_orders_2025).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, OPERATOR, OPERATOR2, startHarness, VIEWER } from '../helpers/bot.js';
-import { CHANNEL } from '../helpers/slack-requests.js';
+import { describe, expect, it } from 'vitest';
+import { startHarness } from '../helpers/bot.js';
 import {
   ask,
   buttonValue,
+  CHANNEL,
   cardLines,
   confirm,
   HIVE,
@@ -14,20 +14,18 @@ import {
   LEGACY_ID,
   mmsWrites,
   NOT_FOUND,
+  OPERATOR,
+  OPERATOR2,
   press,
   requestCard,
   runButtons,
+  sharedBot,
   textOf,
   USAGE,
+  VIEWER,
 } from './support.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = sharedBot();
 
 describe('/mms jobs', () => {
   it('lists the jobs with status, scope and progress, each a button', async () => {

@@ -1,7 +1,6 @@
 // `/mms tasks · task · logs · retry-task`, end to end. Demo: job 2 (finance_nightly) has 14 tasks, #7603
 // (finance.gl_entries) SCHEMA_FAILED with Access Denied; job 3 runs orders (#7617) and order_items.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from '../helpers/bot.js';
+import { describe, expect, it } from 'vitest';
 import {
   ask,
   buttonValue,
@@ -13,17 +12,12 @@ import {
   press,
   requestCard,
   runButtons,
+  sharedBot,
   textOf,
   USAGE,
 } from './support.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = sharedBot();
 
 describe('/mms tasks', () => {
   it('--job by id: every task with table, target and status; the failed one first among buttons', async () => {

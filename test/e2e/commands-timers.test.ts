@@ -1,29 +1,25 @@
 // `/mms timers · timer · timer-logs · schedule · timer-pause · timer-resume · timer-run · timer-delete`, end
 // to end. Demo: hive-prod has the daily timer sales_daily_incr (#1, 02:30); its last run created job 1.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, OPERATOR, OPERATOR2, startHarness } from '../helpers/bot.js';
-import { CHANNEL } from '../helpers/slack-requests.js';
+import { describe, expect, it } from 'vitest';
 import {
   ask,
   buttonValue,
+  CHANNEL,
   confirm,
   HIVE,
   HIVE_ID,
   mmsWrites,
   NOT_FOUND,
+  OPERATOR,
+  OPERATOR2,
   requestCard,
   runButtons,
+  sharedBot,
   textOf,
   USAGE,
 } from './support.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = sharedBot();
 
 describe('/mms timers · timer · timer-logs', () => {
   it('timers: schedule, database, state', async () => {

@@ -1,6 +1,5 @@
 // `/mms watch · unwatch · watching · status · audit`, end to end.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, OPERATOR, OPERATOR2, startHarness, VIEWER } from '../helpers/bot.js';
+import { describe, expect, it } from 'vitest';
 import {
   ask,
   buttonValue,
@@ -8,21 +7,19 @@ import {
   HIVE,
   HIVE_ID,
   mmsWrites,
+  OPERATOR,
+  OPERATOR2,
   press,
   requestCard,
+  sharedBot,
   textOf,
   USAGE,
+  VIEWER,
 } from './support.js';
 
 const OTHER = 'C0OTHER001';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = sharedBot();
 
 describe('/mms watch · watching · status · unwatch', () => {
   it('watch a job in this channel; watching and status show it', async () => {

@@ -1,23 +1,28 @@
 // Big inputs stay within Slack's limits (SLACK.md §3): a source with 5000 tables, a task with 1 MB of logs,
 // a job with hundreds of failed tasks. Every answer is also posted to the stand-in's chat.postMessage, which
 // rejects what Slack would reject.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addTaskLog } from '../../src/sim/logs.js';
-import { type Harness, OPERATOR, startHarness } from '../helpers/bot.js';
 import { stateValue } from '../helpers/slack-requests.js';
 import { assertWithinLimits } from '../ui/limits.js';
-import { ask, buttonValue, HIVE, press, requestCard, runButtons, slackAccepts, textOf } from './support.js';
+import {
+  ask,
+  buttonValue,
+  HIVE,
+  OPERATOR,
+  press,
+  requestCard,
+  runButtons,
+  sharedBot,
+  slackAccepts,
+  textOf,
+} from './support.js';
 
 const BULK = 'bulk-5000';
 
-let h: Harness;
 let bulkId: number;
-beforeAll(async () => {
-  h = await startHarness();
-  bulkId = h.sim.addBulkSource(BULK, 5000);
-});
-afterAll(async () => {
-  await h?.close();
+const h = sharedBot((bot) => {
+  bulkId = bot.sim.addBulkSource(BULK, 5000);
 });
 
 async function fits(text: string) {

@@ -1,24 +1,28 @@
 // The migrate form, end to end: bare `/mms migrate <source>` opens a modal at once (views.open) and fills it
 // (views.update); choosing a database loads its tables; a bad submission answers `response_action: errors`;
 // a good one posts the confirmation card in the channel the form was opened from.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, OPERATOR, OPERATOR2, startHarness } from '../helpers/bot.js';
+import { describe, expect, it } from 'vitest';
 import { stateValue } from '../helpers/slack-requests.js';
 import { assertWithinLimits } from '../ui/limits.js';
-import { confirm, confirmId, HIVE, HIVE_ID, mmsWrites, runButtons, textOf } from './support.js';
+import {
+  confirm,
+  confirmId,
+  HIVE,
+  HIVE_ID,
+  mmsWrites,
+  OPERATOR,
+  OPERATOR2,
+  runButtons,
+  sharedBot,
+  textOf,
+} from './support.js';
 
 const FORM_CHANNEL = 'C0FORM0001';
 
 type View = Record<string, unknown> & { id: string; hash: string; private_metadata: string; blocks: Block[] };
 type Block = Record<string, unknown> & { block_id?: string; type: string };
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = sharedBot();
 
 /** Opens the form with a typed command; returns the view as it stands after the bot filled it. */
 async function openForm(text: string, channel = FORM_CHANNEL): Promise<View> {

@@ -3,19 +3,22 @@
 // that fails with secrets in its task logs, its diagnosis, the watcher's notification and the migrate form.
 // Then none of PLANTED_SECRETS (nor the bot's own credentials) may appear in any Slack Web API call, any
 // response_url post, any ack body or any log line.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PLANTED_SECRETS, SECRETS } from '../../src/sim/index.js';
-import { type Harness, OPERATOR, OPERATOR2, SIGNING_SECRET, startHarness } from '../helpers/bot.js';
-import { CHANNEL } from '../helpers/slack-requests.js';
+import { SIGNING_SECRET } from '../helpers/bot.js';
 import {
   BQ_ID,
+  CHANNEL,
   confirm,
   HIVE,
   HIVE_ID,
   LEGACY_ID,
+  OPERATOR,
+  OPERATOR2,
   press,
   requestCard,
   runButtons,
+  sharedBot,
   textOf,
 } from './support.js';
 
@@ -56,16 +59,9 @@ const READS = [
   'source mc-legacy --region cn-shanghai',
 ];
 
-let h: Harness;
+const h = sharedBot();
 const acks: unknown[] = [];
 const shown: unknown[] = [];
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
 
 async function run(text: string, user = OPERATOR) {
   const r = await h.slack.command(text, { user });

@@ -1,13 +1,31 @@
 // Shared by the end-to-end suites: ask the bot, read its answer (ack body, response_url post or card),
 // find the buttons it rendered, and check that nothing was written to MMS behind a card's back.
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { SlackMessage } from '../../src/ui/types.js';
-import { type Harness, OPERATOR } from '../helpers/bot.js';
+import { type Harness, OPERATOR, startHarness } from '../helpers/bot.js';
 import type { StoredMessage } from '../helpers/slack-api.js';
 import { CHANNEL, type SlackReply } from '../helpers/slack-requests.js';
 import { assertWithinLimits, textOf } from '../ui/limits.js';
 
+export { OPERATOR, OPERATOR2, VIEWER } from '../helpers/bot.js';
+export { CHANNEL } from '../helpers/slack-requests.js';
 export { assertWithinLimits, textOf };
+
+/**
+ * The bot a test file talks to: started before its first test, closed after its last. The returned object
+ * is filled in by `beforeAll`, so tests use it as they would the harness itself.
+ */
+export function sharedBot(setup?: (h: Harness) => Promise<void> | void): Harness {
+  const h = {} as Harness;
+  beforeAll(async () => {
+    Object.assign(h, await startHarness());
+    await setup?.(h);
+  });
+  afterAll(async () => {
+    await h.close?.();
+  });
+  return h;
+}
 
 export const HIVE = 'hive-prod';
 export const HIVE_ID = 2000015;
