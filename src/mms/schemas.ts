@@ -1,8 +1,18 @@
-// Zod schemas for every MMS response. MMS.md marks many shapes as uncertain, so parsing is lenient:
-// unknown fields are kept, most fields are optional, ids and numbers may arrive as strings (or as
-// json-bigint BigNumber objects), booleans as 0/1 or "true"/"false", times as strings or epoch numbers.
+// Zod schemas for every MMS response, following the official response models
+// (docs: mms-response-models.json). Parsing is lenient: unknown fields are kept, every field but an
+// object's id (and its name where the bot needs one) is optional, ids and numbers may arrive as strings
+// (or as json-bigint BigNumber objects), booleans as 0/1 or "true"/"false", times as strings or epoch
+// numbers. An optional string that is "null", "" or only whitespace is absent (the official sample
+// answers `"errorMsg":"null"`). Fields the models do not declare are marked "not in the models": MMS
+// does not promise them, so nothing may depend on them.
 import { z } from 'zod';
 import { parseJson } from '../json.js';
+
+/** "null", "" and whitespace are how MMS writes an absent string; they read as null. */
+export function absentString(v: unknown): boolean {
+  return typeof v === 'string' && (v.trim() === '' || v.trim().toLowerCase() === 'null');
+}
+const orAbsent = (v: unknown): unknown => (absentString(v) ? null : v);
 
 /** json-bigint turns very large integers into BigNumber objects; strings of digits are common too. */
 const numeric = (v: unknown): unknown => {
@@ -15,8 +25,8 @@ const numeric = (v: unknown): unknown => {
 };
 
 export const Id = z.preprocess(numeric, z.number().int().nonnegative());
-const Num = z.preprocess(numeric, z.number()).nullish().catch(null);
-const Str = z.string().nullish().catch(null);
+const Num = z.preprocess((v) => numeric(orAbsent(v)), z.number().nullish()).catch(null);
+const Str = z.preprocess(orAbsent, z.string().nullish()).catch(null);
 const Bool = z
   .preprocess((v) => {
     if (v === 1 || v === '1' || v === 'true') return true;
@@ -27,15 +37,18 @@ const Bool = z
   .catch(null);
 /** `YYYY-MM-DD HH:mm:ss`, epoch-ms or ISO-8601; kept as given and read with `parseMmsTime`. */
 const Time = z
-  .union([z.string(), z.preprocess(numeric, z.number())])
-  .nullish()
+  .preprocess(orAbsent, z.union([z.string(), z.preprocess(numeric, z.number())]).nullish())
   .catch(null);
-const OptId = z.preprocess(numeric, z.number().int()).nullish().catch(null);
+const OptId = z.preprocess((v) => numeric(orAbsent(v)), z.number().int().nullish()).catch(null);
 /** Status values are upper case in every example; a server that sends `done` or `Data_Failed` means the same. */
 const Status = z
-  .preprocess((v) => (typeof v === 'string' ? v.trim().toUpperCase() : v), z.string())
-  .nullish()
+  .preprocess(
+    (v) => (typeof v === 'string' && !absentString(v) ? v.trim().toUpperCase() : orAbsent(v)),
+    z.string().nullish(),
+  )
   .catch(null);
+/** A string that may hold JSON (scan and async task `result`); absent when "null" or blank. */
+const Result = z.preprocess(orAbsent, z.unknown()).optional();
 
 export const ConfigItem = z.looseObject({
   key: Str,
@@ -45,9 +58,29 @@ export const ConfigItem = z.looseObject({
   required: Bool,
   enums: z.array(z.unknown()).nullish().catch(null),
   value: z.unknown().optional(),
-  get subItems() {
-    return z.array(ConfigItem).nullish().catch(null);
-  },
+  group: Str,
+  subType: Str,
+  placeHolder: Str,
+  /** A map in the models (`{"<key>": any}`); an older list of items is read as a map keyed by `key`. */
+  subItems: z
+    .preprocess(
+      (v) =>
+        Array.isArray(v)
+          ? Object.fromEntries(
+              v.map((x, i) => [
+                String(
+                  (x as { key?: unknown; name?: unknown } | null)?.key ??
+                    (x as { name?: unknown })?.name ??
+                    i,
+                ),
+                x,
+              ]),
+            )
+          : v,
+      z.record(z.string(), z.unknown()),
+    )
+    .nullish()
+    .catch(null),
 });
 export type ConfigItem = z.infer<typeof ConfigItem>;
 
@@ -62,15 +95,23 @@ export const DataSource = z.looseObject({
   agentIsOnline: Bool,
   errMsg: Str,
   scanId: OptId,
+  /** ListMmsDataSources only: GetMmsDataSource does not have it (read a scan's state from the scan). */
   scanStatus: Status,
+  /** ListMmsDataSources only, like scanStatus. */
   scanErrMsg: Str,
   lastUpdateTime: Time,
   createTime: Time,
+  dstProjects: z.array(z.string()).nullish().catch(null),
   dbNum: Num,
   tableNum: Num,
   partitionNum: Num,
+  tablesDoingNum: Num,
   tablesDoneNum: Num,
   tablesFailedNum: Num,
+  tablesPartDoneNum: Num,
+  partitionsDoingNum: Num,
+  partitionsDoneNum: Num,
+  partitionsFailedNum: Num,
   config: z.array(ConfigItem).nullish().catch(null),
 });
 export type DataSource = z.infer<typeof DataSource>;
@@ -80,7 +121,7 @@ export const Scan = z.looseObject({
   sourceId: OptId,
   status: Status,
   progress: Num,
-  result: z.unknown().optional(),
+  result: Result,
   errorMsg: Str,
   startTime: Time,
   endTime: Time,
@@ -105,11 +146,13 @@ export const Db = z.looseObject({
   partitionsDoing: Num,
   partitionsDone: Num,
   partitionsFailed: Num,
+  lastDdlTime: Time,
+  /** ListMmsDbs only (not GetMmsDb). */
   updateTime: Time,
 });
 export type Db = z.infer<typeof Db>;
 
-const Column = z.looseObject({ name: Str, type: Str, comment: Str });
+const Column = z.looseObject({ name: Str, type: Str, comment: Str, nullable: Bool, defaultValue: Str });
 
 export const Table = z.looseObject({
   id: Id,
@@ -126,6 +169,10 @@ export const Table = z.looseObject({
   lastDdlTime: Time,
   numRows: Num,
   size: Num,
+  partitions: Num,
+  partitionsDoing: Num,
+  partitionsDone: Num,
+  partitionsFailed: Num,
   schema: z
     .looseObject({
       columns: z.array(Column).nullish().catch(null),
@@ -167,10 +214,16 @@ export const Job = z.looseObject({
   stopped: Bool,
   taskNum: Num,
   taskDone: Num,
-  timerId: OptId,
   createTime: Time,
+  /** When MMS should run it (earlier = higher priority), as the job was created with it. */
+  eta: Time,
+  /** Not in the models: never required, never relied on. */
+  timerId: OptId,
+  /** Not in the models. */
   updateTime: Time,
+  /** Not in the models. */
   startTime: Time,
+  /** Not in the models. */
   endTime: Time,
   /** An object in the examples; a JSON string is accepted and parsed. */
   config: z
@@ -188,13 +241,15 @@ export const Task = z.looseObject({
   jobId: OptId,
   jobName: Str,
   sourceId: OptId,
+  sourceName: Str,
+  dbId: OptId,
   tableId: OptId,
   srcDbName: Str,
+  srcSchemaName: Str,
   srcTableName: Str,
   dstDbName: Str,
   dstSchemaName: Str,
   dstTableName: Str,
-  partition: Str,
   type: Str,
   status: Status,
   running: Bool,
@@ -203,6 +258,9 @@ export const Task = z.looseObject({
   startTime: Time,
   endTime: Time,
   createTime: Time,
+  /** Not in the models: a task's partition scope is in its job's config (`partitionFilters`). */
+  partition: Str,
+  /** Not in the models. */
   updateTime: Time,
 });
 export type Task = z.infer<typeof Task>;
@@ -226,7 +284,7 @@ export const AsyncTask = z.looseObject({
   status: Status,
   running: Bool,
   progress: Num,
-  result: z.unknown().optional(),
+  result: Result,
   errorMsg: Str,
   startTime: Time,
   endTime: Time,
@@ -245,7 +303,9 @@ export const Timer = z.looseObject({
   type: Str,
   stopped: Bool,
   createTime: Time,
+  /** GetMmsTimer only (not ListMmsTimers). */
   updateTime: Time,
+  /** GetMmsTimer only. */
   config: z.unknown().optional(),
 });
 export type Timer = z.infer<typeof Timer>;
@@ -253,7 +313,6 @@ export type Timer = z.infer<typeof Timer>;
 export const TimerLog = z.looseObject({
   id: OptId,
   sourceId: OptId,
-  timerId: OptId,
   status: Status,
   action: Str,
   msg: Str,
@@ -335,29 +394,52 @@ export const TASK_STATUSES = [
   'DONE',
 ] as const;
 
+/**
+ * A task's partition scope, where MMS gives it: the partition filter its job was created with for the
+ * task's table (Task has no partition field in the models). Null means the task covers the table.
+ */
+export function taskPartitionFilter(
+  task: Pick<Task, 'srcTableName'>,
+  job: Pick<Job, 'config'> | null | undefined,
+): string | null {
+  const filters = job?.config?.['partitionFilters'];
+  const table = task.srcTableName;
+  if (!table || !filters || typeof filters !== 'object' || Array.isArray(filters)) return null;
+  const f = (filters as Record<string, unknown>)[table];
+  return typeof f === 'string' && !absentString(f) ? f : null;
+}
+
 export const isTaskFailed = (s: string | null | undefined): boolean => !!s && s.endsWith('_FAILED');
 export const isJobTerminal = (s: string | null | undefined): boolean => s === 'DONE' || s === 'FAILED';
 
-/** Scan status values beyond SCAN_DOING are unverified: settle on `endTime` or a non-DOING status. */
+/**
+ * The status decides; `errorMsg` only explains (it arrives as "null" on success). Scan status values
+ * beyond SCAN_DOING are unverified: a *FAILED status fails, a *DOING one runs until `endTime` is set,
+ * any other status is done. Without a status, `endTime` ends it, failed when it left an error message.
+ */
 export function scanState(scan: Scan): 'running' | 'done' | 'failed' {
   const s = (scan.status ?? '').toUpperCase();
-  if (s.endsWith('FAILED') || (scan.errorMsg && !s.endsWith('DOING'))) return 'failed';
-  if (s.endsWith('DOING') && !scan.endTime) return 'running';
-  if (!s && !scan.endTime) return 'running';
-  return 'done';
+  if (s.endsWith('FAILED') || s === 'ERROR') return 'failed';
+  if (s.endsWith('DOING') || s === 'INIT') return scan.endTime ? 'done' : 'running';
+  if (s) return 'done';
+  if (!scan.endTime) return 'running';
+  return scan.errorMsg ? 'failed' : 'done';
 }
 
 /**
- * Async task: DONE, or running:false, ends it; a status other than DONE at the end (or errorMsg) is a
- * failure. No status at all with running:false and no errorMsg counts as done.
+ * Async task: the status decides (DONE is done, whatever `errorMsg` says: the official sample sends
+ * `"errorMsg":"null"` with it), and `running:false` ends it: a task that stopped without DONE failed.
+ * Only when MMS sends no status at all does an error message mark the end as a failure; a task that
+ * ended well but names no object is the caller's to judge.
  */
 export function asyncTaskState(t: AsyncTask): 'running' | 'done' | 'failed' {
   const s = (t.status ?? '').toUpperCase();
-  if (s === 'DONE' && !t.errorMsg) return 'done';
-  if (s === 'FAILED' || s === 'ERROR' || (t.errorMsg && t.running !== true)) return 'failed';
-  // Stopped with no status at all (and no error): it ended; the caller checks it left an object id.
-  if (t.running === false && !s) return 'done';
-  if (t.running === false && s !== 'DONE') return 'failed';
+  if (s === 'DONE') return 'done';
+  if (s === 'FAILED' || s === 'ERROR') return 'failed';
+  if (t.running === false) {
+    if (s) return 'failed';
+    return t.errorMsg ? 'failed' : 'done';
+  }
   return 'running';
 }
 

@@ -1,5 +1,5 @@
 // One signed ROA call to MMS: pop-core does the signing; this adds what pop-core leaves to the caller
-// (content-type, x-acs-action), parses the envelope, redacts it, classifies errors and retries reads.
+// (content-type on a body, x-acs-action), parses the envelope, redacts it, classifies errors and retries reads.
 import PopCore from '@alicloud/pop-core';
 import type { z } from 'zod';
 import type { CredentialSource } from './credentials.js';
@@ -102,11 +102,11 @@ export class Transport {
 
   private async once<S extends z.ZodType>(c: Call<S>): Promise<z.infer<S>> {
     const headers: Record<string, string> = { 'x-acs-action': c.action };
+    // A call without a body (Delete/Start/Stop/Retry, TriggerMmsTimer) sends none and no content-type,
+    // as the official SDK does; pop-core signs the empty content-type and the empty body's Content-MD5.
     let body = '';
     if (c.body !== undefined) {
       body = JSON.stringify(dropUndefined(c.body));
-      headers['content-type'] = 'application/json';
-    } else if (c.method === 'POST' || c.method === 'PUT') {
       headers['content-type'] = 'application/json';
     }
     const raw = await this.roa.request(c.method, c.path, scalarQuery(c.query), body, headers, {

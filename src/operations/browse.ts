@@ -5,7 +5,19 @@ import { dbsMessage, partitionsMessage, tablesMessage } from '../ui/inventory.js
 import { regionsMessage } from '../ui/regions.js';
 import { type SetupInfo, setupMessage } from '../ui/setup.js';
 import { sourceMessage, sourcesMessage } from '../ui/sources.js';
-import { dbNamed, dbPos, opt, page, pager, paging, req, source, sourcePos, tableNamed } from './common.js';
+import {
+  dbNamed,
+  dbPos,
+  lastScan,
+  opt,
+  page,
+  pager,
+  paging,
+  req,
+  source,
+  sourcePos,
+  tableNamed,
+} from './common.js';
 import type { ReadOp } from './types.js';
 
 export const regions: ReadOp<Record<string, never>> = {
@@ -98,7 +110,7 @@ export const sourceDetail: ReadOp<{ source: string }> = {
     const s = await source(ctx, p.source);
     // withConfig returns plaintext secrets; the client redacts them before they get here.
     const full = await ctx.mms.getDataSource(s.id, { withConfig: true });
-    return sourceMessage(full, ctx.render);
+    return sourceMessage(full, ctx.render, await lastScan(ctx, full));
   },
 };
 

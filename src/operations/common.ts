@@ -1,6 +1,7 @@
 // Pieces every operation shares: argument schemas, name resolution with user-facing errors, paging.
 import { z } from 'zod';
 import type { Paging } from '../mms/client.js';
+import { MmsError } from '../mms/errors.js';
 import {
   must,
   ResolveError,
@@ -10,7 +11,16 @@ import {
   resolveTable,
   resolveTimer,
 } from '../mms/resolve.js';
-import type { DataSource, Db, Job, Page, Table, Timer } from '../mms/schemas.js';
+import {
+  type DataSource,
+  type Db,
+  type Job,
+  type Page,
+  type Scan,
+  scanState,
+  type Table,
+  type Timer,
+} from '../mms/schemas.js';
 import type { Pager } from '../ui/types.js';
 import { type OpContext, type PositionalSpec, UsageError } from './types.js';
 
@@ -144,3 +154,27 @@ export async function dbNamed(ctx: OpContext, s: DataSource, input: string): Pro
 }
 
 export const ref = (s: { id: number; name: string }) => `${s.name} (#${s.id})`;
+
+/**
+ * The source's last scan, read from the scan itself (GetMmsFetchMetadataJob): GetMmsDataSource has no
+ * scan state, and sources resolved by id come from it. Null when the source was never scanned or MMS no
+ * longer knows the scan.
+ */
+export async function lastScan(ctx: OpContext, s: DataSource): Promise<Scan | null> {
+  if (s.scanId === null || s.scanId === undefined) return null;
+  try {
+    return await ctx.mms.getFetchMetadataJob(s.id, s.scanId);
+  } catch (e) {
+    if (e instanceof MmsError && e.kind === 'not-found') return null;
+    throw e;
+  }
+}
+
+/** What the last scan of a source is doing: null when there is none. */
+export async function lastScanState(
+  ctx: OpContext,
+  s: DataSource,
+): Promise<{ scan: Scan; state: 'running' | 'done' | 'failed' } | null> {
+  const scan = await lastScan(ctx, s);
+  return scan ? { scan, state: scanState(scan) } : null;
+}

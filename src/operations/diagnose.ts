@@ -7,6 +7,7 @@ import { ResolveError } from '../mms/resolve.js';
 import type { DataSource, Job, Task } from '../mms/schemas.js';
 import { diagnosisMessage } from '../ui/diagnosis.js';
 import { ref, req, job as resolveJobArg, source, sourcePos } from './common.js';
+import { jobOf, taskTable } from './tasks.js';
 import type { OpContext, ReadOp } from './types.js';
 
 const FAILED = ['SCHEMA_FAILED', 'DATA_FAILED', 'VERIFICATION_FAILED'] as const;
@@ -29,11 +30,9 @@ export interface FailureReport {
   verification: VerificationResult[];
 }
 
-const tableOf = (t: Task) =>
-  `${t.srcDbName ?? '?'}.${t.srcTableName ?? '?'}${t.partition ? ` [${t.partition}]` : ''}`;
-
 /** One ListMmsTasks per failed status (the filter takes one value), then the logs of each failed task. */
-export async function diagnoseFailures(ctx: OpContext, s: DataSource, jobId: number): Promise<FailureReport> {
+export async function diagnoseFailures(ctx: OpContext, s: DataSource, job: Job): Promise<FailureReport> {
+  const jobId = job.id;
   const failedTasks: Task[] = [];
   let failedTotal = 0;
   for (const status of FAILED) {
@@ -48,7 +47,7 @@ export async function diagnoseFailures(ctx: OpContext, s: DataSource, jobId: num
     const entries = await ctx.mms.listTaskLogs(s.id, t.id);
     diagnoses.push(diagnoseTask(t, entries, { region: ctx.region, source: String(s.id) }));
     const v = verificationFromLogs(entries);
-    if (v) verification.push({ table: tableOf(t), ...v, ok: v.source === v.destination });
+    if (v) verification.push({ table: taskTable(t, job), ...v, ok: v.source === v.destination });
   }
   return { failedTasks, failedTotal, diagnoses, verification };
 }
@@ -86,11 +85,12 @@ export const diagnose: ReadOp<{ source: string; target: string }> = {
       const diagnoses = /FAILED/.test(t.status ?? '')
         ? [diagnoseTask(t, entries, { region: ctx.region, source: String(s.id) })]
         : [];
-      const verification = v ? [{ table: tableOf(t), ...v, ok: v.source === v.destination }] : [];
-      return diagnosisMessage(s, `task ${t.id} (${tableOf(t)})`, diagnoses, verification, ctx.render);
+      const table = taskTable(t, await jobOf(ctx, s.id, t));
+      const verification = v ? [{ table, ...v, ok: v.source === v.destination }] : [];
+      return diagnosisMessage(s, `task ${t.id} (${table})`, diagnoses, verification, ctx.render);
     }
     const j = target.job;
-    const report = await diagnoseFailures(ctx, s, j.id);
+    const report = await diagnoseFailures(ctx, s, j);
     const more = report.failedTotal - report.diagnoses.length;
     const subject = `job ${ref(j)}${more > 0 ? ` — ${report.failedTotal} failed tasks, first ${report.diagnoses.length} read` : ''}`;
     return diagnosisMessage(s, subject, report.diagnoses, report.verification, ctx.render);
@@ -117,7 +117,7 @@ async function jobOrTask(ctx: OpContext, s: DataSource, input: string): Promise<
       input,
       candidates: [
         { id, name: `job ${id} (${j.name})`, token: `job:${id}` },
-        { id, name: `task ${id} (${tableOf(t)})`, token: `task:${id}` },
+        { id, name: `task ${id} (${taskTable(t, null)})`, token: `task:${id}` },
       ],
     });
   }

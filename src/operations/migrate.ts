@@ -5,7 +5,17 @@ import { listAll } from '../mms/client.js';
 import { MmsError } from '../mms/errors.js';
 import { nearNames } from '../mms/resolve.js';
 import type { DataSource, Db } from '../mms/schemas.js';
-import { bool, dbPos, nameList, ref, req, db as resolveDbArg, source, sourcePos } from './common.js';
+import {
+  bool,
+  dbPos,
+  lastScanState,
+  nameList,
+  ref,
+  req,
+  db as resolveDbArg,
+  source,
+  sourcePos,
+} from './common.js';
 import type { FlagSpec, OpContext, Plan } from './types.js';
 import { UsageError, type WriteOp } from './types.js';
 
@@ -94,13 +104,14 @@ async function checkScope(ctx: OpContext, o: ScopeFlags): Promise<Scope> {
   if (!scanned) {
     throw new UsageError(`Source ${ref(s)} has not been scanned yet.`, `Run \`/mms scan ${s.id}\` first.`);
   }
-  if (!((s.dbNum ?? 0) > 0) && /FAIL/i.test(s.scanStatus ?? '')) {
+  const last = await lastScanState(ctx, s);
+  if (!((s.dbNum ?? 0) > 0) && last?.state === 'failed') {
     throw new UsageError(
       `The last metadata scan of ${ref(s)} (#${s.scanId}) failed, so it has no databases to migrate.`,
       `See \`/mms source ${s.id}\` for why, then run \`/mms scan ${s.id}\`.`,
     );
   }
-  if (/DOING/i.test(s.scanStatus ?? '')) {
+  if (last?.state === 'running') {
     throw new UsageError(`A metadata scan of ${ref(s)} is still running; wait for it to finish.`);
   }
   const d = await resolveDbArg(ctx, s.id, o.db);
@@ -225,7 +236,8 @@ export const migrate: WriteOp<ScopeFlags, JobPayload> = {
     const changes: string[] = [];
     const s = await ctx.mms.getDataSource(x.sourceId);
     if (s.name !== x.sourceName) changes.push(`the source is now named ${s.name} (was ${x.sourceName})`);
-    if (/DOING/i.test(s.scanStatus ?? '')) changes.push('a metadata scan of the source started');
+    if ((await lastScanState(ctx, s))?.state === 'running')
+      changes.push('a metadata scan of the source started');
     if (await existingJob(ctx, x)) changes.push(`a job named ${x.spec.name} now exists`);
     return changes;
   },

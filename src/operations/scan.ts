@@ -1,6 +1,6 @@
 // Metadata scans: start one (a write: it changes the inventory), and the watcher polls it.
 import { z } from 'zod';
-import { ref, req, source, sourcePos } from './common.js';
+import { lastScanState, ref, req, source, sourcePos } from './common.js';
 import { UsageError, type WriteOp } from './types.js';
 
 const Payload = z.object({
@@ -29,7 +29,8 @@ export const scan: WriteOp<{ source: string; db?: string }, Payload> = {
   payload: Payload,
   async plan(ctx, p) {
     const s = await source(ctx, p.source);
-    if (/DOING/i.test(s.scanStatus ?? '')) {
+    const last = await lastScanState(ctx, s);
+    if (last?.state === 'running') {
       throw new UsageError(`A scan of ${ref(s)} is already running (scan ${s.scanId ?? '?'}).`);
     }
     return {
@@ -38,7 +39,10 @@ export const scan: WriteOp<{ source: string; db?: string }, Payload> = {
         { label: 'Region', value: ctx.region },
         { label: 'Source', value: `${ref(s)} · ${s.type ?? ''}`.trim() },
         { label: 'Scope', value: p.db ? `database ${p.db}` : 'every database' },
-        { label: 'Last scan', value: s.scanId ? `#${s.scanId} (${s.scanStatus ?? 'unknown'})` : 'never' },
+        {
+          label: 'Last scan',
+          value: s.scanId ? `#${s.scanId} (${last ? (last.scan.status ?? last.state) : 'unknown'})` : 'never',
+        },
       ],
       warnings: [
         'A scan usually takes 1–3 minutes and refreshes the database, table and partition inventory.',

@@ -1,6 +1,7 @@
 // Tasks: list, one task, its logs, and retrying one failed task.
 import { z } from 'zod';
-import { isTaskFailed, TASK_STATUSES, type Task } from '../mms/schemas.js';
+import { MmsError } from '../mms/errors.js';
+import { isTaskFailed, type Job, TASK_STATUSES, type Task, taskPartitionFilter } from '../mms/schemas.js';
 import { logsMessage, taskMessage, tasksMessage } from '../ui/tasks.js';
 import { idArg, job, opt, page, pager, paging, ref, req, source, sourcePos, taskPos } from './common.js';
 import { type OpContext, type ReadOp, UsageError, type WriteOp } from './types.js';
@@ -51,7 +52,7 @@ export const tasks: ReadOp<{ source: string; job?: string; status?: string; tabl
       ]
         .filter(Boolean)
         .join(' ');
-      return tasksMessage(s, res, pager(ctx, command, res), ctx.render);
+      return tasksMessage(s, res, pager(ctx, command, res), ctx.render, j);
     },
   };
 
@@ -70,7 +71,8 @@ export const taskDetail: ReadOp<{ source: string; task: number }> = {
   params: TaskParams,
   run: async (ctx, p) => {
     const s = await source(ctx, p.source);
-    return taskMessage(s, await ctx.mms.getTask(s.id, p.task), ctx.render);
+    const t = await ctx.mms.getTask(s.id, p.task);
+    return taskMessage(s, t, ctx.render, await jobOf(ctx, s.id, t));
   },
 };
 
@@ -107,8 +109,22 @@ const RetryPayload = z.object({
 });
 type RetryPayload = z.infer<typeof RetryPayload>;
 
-const taskTable = (t: Task) =>
-  `${t.srcDbName ?? '?'}.${t.srcTableName ?? '?'}${t.partition ? ` [${t.partition}]` : ''}`;
+/** The task's table, with the partition filter its job gives it (the models give a task none). */
+export const taskTable = (t: Task, job: Job | null) => {
+  const filter = taskPartitionFilter(t, job);
+  return `${t.srcDbName ?? '?'}.${t.srcTableName ?? '?'}${filter ? ` [${filter}]` : ''}`;
+};
+
+/** The task's job, for its config; null when the task names none or MMS no longer has it. */
+export async function jobOf(ctx: OpContext, sid: number, t: Task): Promise<Job | null> {
+  if (t.jobId === null || t.jobId === undefined) return null;
+  try {
+    return await ctx.mms.getJob(sid, t.jobId);
+  } catch (e) {
+    if (e instanceof MmsError && e.kind === 'not-found') return null;
+    throw e;
+  }
+}
 
 async function failedTask(ctx: OpContext, sid: number, taskId: number): Promise<Task> {
   const t = await ctx.mms.getTask(sid, taskId);
@@ -136,13 +152,14 @@ export const retryTask: WriteOp<{ source: string; task: number }, RetryPayload> 
   async plan(ctx, p) {
     const s = await source(ctx, p.source);
     const t = await failedTask(ctx, s.id, p.task);
+    const table = taskTable(t, await jobOf(ctx, s.id, t));
     return {
       title: 'Retry failed task',
       params: [
         { label: 'Region', value: ctx.region },
         { label: 'Source', value: ref(s) },
         { label: 'Task', value: String(t.id) },
-        { label: 'Table', value: taskTable(t) },
+        { label: 'Table', value: table },
         { label: 'Job', value: t.jobName ? `${t.jobName} (#${t.jobId})` : String(t.jobId ?? '?') },
         { label: 'Status', value: t.status ?? '?' },
         { label: 'Retried before', value: String(t.retriedTimes ?? 0) },
@@ -156,7 +173,7 @@ export const retryTask: WriteOp<{ source: string; task: number }, RetryPayload> 
         sourceId: s.id,
         sourceName: s.name,
         taskId: t.id,
-        table: taskTable(t),
+        table,
         jobId: t.jobId ?? null,
         jobName: t.jobName ?? null,
         status: t.status ?? null,

@@ -2,7 +2,7 @@
 import type { KnownBlock } from '@slack/types';
 import { redact } from '../mms/redact.js';
 import { consoleLinks } from '../mms/regions.js';
-import type { ConfigItem, DataSource } from '../mms/schemas.js';
+import type { ConfigItem, DataSource, Scan } from '../mms/schemas.js';
 import { cmd, runButton, withRegion } from './actions.js';
 import { label, listMessage, sourceLabel } from './common.js';
 import { codeBlock, esc, inlineCode, mdLink, truncate } from './escape.js';
@@ -54,22 +54,40 @@ export function sourcesMessage(sources: DataSource[], pager: Pager, ctx: RenderC
   });
 }
 
-/** Config items as `key = value` lines; nested sub-items indented. Values are already redacted upstream. */
+/**
+ * Config items as `key = value` lines; sub-items (a map of key → value in MMS, older servers sent a
+ * list of items) indented below their item. Values are already redacted upstream.
+ */
 function configLines(items: unknown, depth = 0, out: string[] = []): string[] {
-  if (!Array.isArray(items)) return out;
-  for (const raw of items as unknown[]) {
-    if (out.length >= 60) break;
-    if (!raw || typeof raw !== 'object') continue;
-    const item = raw as Pick<ConfigItem, 'key' | 'name' | 'value'> & { subItems?: unknown };
-    const key = item.key ?? item.name ?? '?';
-    const value = valueText(item.value);
-    out.push(`${'  '.repeat(depth)}${key} = ${truncate(value.replace(/\s+/g, ' '), 200)}`);
-    if (depth < 3) configLines(item.subItems, depth + 1, out);
+  const line = (key: string, value: unknown) =>
+    out.push(`${'  '.repeat(depth)}${key} = ${truncate(valueText(value).replace(/\s+/g, ' '), 200)}`);
+  if (Array.isArray(items)) {
+    for (const raw of items as unknown[]) {
+      if (out.length >= 60) break;
+      if (!raw || typeof raw !== 'object') continue;
+      const item = raw as Pick<ConfigItem, 'key' | 'name' | 'value'> & { subItems?: unknown };
+      line(item.key ?? item.name ?? '?', item.value);
+      if (depth < 3) configLines(item.subItems, depth + 1, out);
+    }
+  } else if (items && typeof items === 'object') {
+    for (const [key, value] of Object.entries(items as Record<string, unknown>)) {
+      if (out.length >= 60) break;
+      const nested = value !== null && typeof value === 'object' && !Array.isArray(value);
+      const item = value as { key?: unknown; value?: unknown; subItems?: unknown } | null;
+      if (nested && typeof item?.key === 'string' && 'value' in item) {
+        line(item.key, item.value);
+        if (depth < 3) configLines(item.subItems, depth + 1, out);
+      } else if (nested && depth < 3) {
+        out.push(`${'  '.repeat(depth)}${key}:`);
+        configLines(value, depth + 1, out);
+      } else line(key, value);
+    }
   }
   return out;
 }
 
-export function sourceMessage(source: DataSource, ctx: RenderCtx): SlackMessage {
+/** `scan`: the source's last scan (GetMmsFetchMetadataJob of its `scanId`); GetMmsDataSource has no scan state. */
+export function sourceMessage(source: DataSource, ctx: RenderCtx, scan: Scan | null = null): SlackMessage {
   const sid = source.id;
   const run = (text: string, command: string, style?: 'primary' | 'danger') =>
     runButton(text, withRegion(command, ctx), style);
@@ -90,11 +108,16 @@ export function sourceMessage(source: DataSource, ctx: RenderCtx): SlackMessage 
 
   const scanLine = [
     `*Last scan*: ${source.scanId !== null && source.scanId !== undefined ? inlineCode(`#${source.scanId}`) : 'none yet'}`,
-    source.scanStatus ? statusText(source.scanStatus) : null,
+    scan?.status ? statusText(scan.status) : null,
+    scan?.endTime
+      ? `ended ${timeText(scan.endTime)}`
+      : scan?.startTime
+        ? `started ${timeText(scan.startTime)}`
+        : null,
   ]
     .filter(Boolean)
     .join(' · ');
-  blocks.push(section(scanLine + (source.scanErrMsg ? `\n${codeBlock(source.scanErrMsg, 1500)}` : '')));
+  blocks.push(section(scanLine + (scan?.errorMsg ? `\n${codeBlock(scan.errorMsg, 1500)}` : '')));
 
   const counts = [
     `*Inventory*: ${exactCount(source.dbNum)} dbs · ${exactCount(source.tableNum)} tables · ${exactCount(source.partitionNum)} partitions`,

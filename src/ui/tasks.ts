@@ -1,6 +1,13 @@
 // Tasks: the list, one task, and its logs (which can be a megabyte: the failing part is always kept).
 import type { Button, KnownBlock } from '@slack/types';
-import { isTaskFailed, type Page, type Task, type TaskLog } from '../mms/schemas.js';
+import {
+  isTaskFailed,
+  type Job,
+  type Page,
+  type Task,
+  type TaskLog,
+  taskPartitionFilter,
+} from '../mms/schemas.js';
 import { cmd, runButton, withRegion } from './actions.js';
 import { listMessage, sourceLabel } from './common.js';
 import { codeBlock, esc, inlineCode, truncate, truncateMiddle } from './escape.js';
@@ -28,10 +35,11 @@ function dstName(t: Task): string {
   return dotted(t.dstDbName, t.dstSchemaName, t.dstTableName);
 }
 
-function taskLine(t: Task): string {
+/** `filter`: the task's partition filter (from its job's config); without one it covers the table. */
+function taskLine(t: Task, filter: string | null): string {
   const parts = [
     `${statusEmoji(t.status)} ${inlineCode(`#${t.id}`)} *${esc(srcName(t))}*` +
-      (t.partition ? ` ${inlineCode(t.partition)}` : '') +
+      (filter ? ` ${inlineCode(filter)}` : '') +
       (dstName(t) ? ` → ${inlineCode(dstName(t))}` : ''),
     t.status ? esc(t.status) : '',
     t.running ? 'running' : '',
@@ -41,11 +49,13 @@ function taskLine(t: Task): string {
   return parts.filter((p) => p !== '').join(' · ');
 }
 
+/** `job`: the job all listed tasks belong to, when the list is of one job (its config scopes the tasks). */
 export function tasksMessage(
   source: SourceRef,
   page: Page<Task>,
   pager: Pager,
   ctx: RenderCtx,
+  job: Job | null = null,
 ): SlackMessage {
   const sid = source.id;
   const failed = page.items.filter((t) => isTaskFailed(t.status));
@@ -56,7 +66,7 @@ export function tasksMessage(
       `Source ${sourceLabel(source)}` +
       (failed.length ? ` · ❌ ${exactCount(failed.length)} failed on this page` : ''),
     items: page.items.map((t) => ({
-      line: taskLine(t),
+      line: taskLine(t, job && job.id === t.jobId ? taskPartitionFilter(t, job) : null),
       drill: runButton(
         `${isTaskFailed(t.status) ? '❌ ' : ''}#${t.id} ${truncate(t.srcTableName ?? '', 30)}`.trim(),
         withRegion(cmd.task(sid, t.id), ctx),
@@ -81,8 +91,15 @@ function taskButtons(sid: number, task: Task, ctx: RenderCtx): Button[] {
   return b;
 }
 
-export function taskMessage(source: SourceRef, task: Task, ctx: RenderCtx): SlackMessage {
+/** `job`: the task's job, when known: its config gives the task's partition filter. */
+export function taskMessage(
+  source: SourceRef,
+  task: Task,
+  ctx: RenderCtx,
+  job: Job | null = null,
+): SlackMessage {
   const sid = source.id;
+  const filter = taskPartitionFilter(task, job);
   const blocks: KnownBlock[] = [header(`Task ${task.id} · ${srcName(task)}`)];
   const took = durationBetween(task.startTime, task.endTime);
   blocks.push(
@@ -94,10 +111,7 @@ export function taskMessage(source: SourceRef, task: Task, ctx: RenderCtx): Slac
           ? `${esc(task.jobName ?? '')} ${inlineCode(`#${task.jobId}`)}`
           : esc(task.jobName ?? '—'),
       ],
-      [
-        'Source table',
-        inlineCode(srcName(task)) + (task.partition ? `\npartition ${inlineCode(task.partition)}` : ''),
-      ],
+      ['Source table', inlineCode(srcName(task)) + (filter ? `\npartitions ${inlineCode(filter)}` : '')],
       ['Target table', dstName(task) ? inlineCode(dstName(task)) : '—'],
       ['Running', yesNo(task.running) + (task.stopped ? ' · ⏸️ stopped' : '')],
       ['Retried', exactCount(task.retriedTimes ?? 0)],

@@ -7,7 +7,7 @@ import { listAll, MmsClient } from '../../src/mms/client.js';
 import { staticCredentials } from '../../src/mms/credentials.js';
 import { MmsError } from '../../src/mms/errors.js';
 import { redact, redactText } from '../../src/mms/redact.js';
-import { asyncTaskState, isJobTerminal, isTaskFailed } from '../../src/mms/schemas.js';
+import { asyncTaskState, isJobTerminal, isTaskFailed, scanState } from '../../src/mms/schemas.js';
 
 type Handler = (q: URLSearchParams, req: IncomingMessage) => { status?: number; body: unknown };
 
@@ -187,5 +187,105 @@ describe('secrets in shapes the other tests do not plant', () => {
     expect(out).toContain('a@b.iam');
     expect(redactText(`see ${pem} above`)).not.toContain('MIIEvQ');
     expect(redactText('Bearer header missing')).toBe('Bearer header missing');
+  });
+});
+
+describe('the official models, as their sample answers them', () => {
+  it('a finished async task with "null" strings is done, not failed with "null"', async () => {
+    standIn.handlers.set('GetMmsAsyncTask', () => ({
+      body: {
+        requestId: 'R',
+        data: { id: 5521, objectId: 10, status: 'DONE', running: false, errorMsg: 'null', result: 'null' },
+      },
+    }));
+    const t = await client.getAsyncTask(2000015, 5521);
+    expect(t.errorMsg).toBeNull();
+    expect(t.result).toBeNull();
+    expect(asyncTaskState(t)).toBe('done');
+    // The status decides: a message beside DONE does not make it a failure, and FAILED needs no message.
+    expect(asyncTaskState({ ...t, errorMsg: 'warning: slow source' })).toBe('done');
+    expect(asyncTaskState({ ...t, status: 'FAILED', errorMsg: null })).toBe('failed');
+    expect(asyncTaskState({ ...t, status: 'DOING', running: true })).toBe('running');
+    expect(asyncTaskState({ ...t, status: 'DOING', running: false })).toBe('failed');
+  });
+
+  it('"null", "" and whitespace are absent in every optional string; real text is kept', async () => {
+    standIn.handlers.set('GetMmsFetchMetadataJob', () => ({
+      body: {
+        requestId: 'R',
+        data: { id: 3, status: 'SCAN_DONE', errorMsg: ' ', result: 'null', endTime: 'null', startTime: '' },
+      },
+    }));
+    const scan = await client.getFetchMetadataJob(2000015, 3);
+    expect([scan.errorMsg, scan.result, scan.endTime, scan.startTime]).toEqual([null, null, null, null]);
+    expect(scanState(scan)).toBe('done');
+    expect(scanState({ ...scan, status: 'SCAN_DONE', errorMsg: 'a warning' })).toBe('done');
+    expect(scanState({ ...scan, status: 'SCAN_FAILED', errorMsg: null })).toBe('failed');
+
+    standIn.handlers.set('ListMmsDataSources', () => ({
+      body: {
+        requestId: 'R',
+        data: {
+          objectList: [
+            { id: 1, name: 's', errMsg: 'null', scanStatus: 'null', scanErrMsg: 'null', dstProject: 'null' },
+            { id: 2, name: 't', errMsg: 'agent lost', scanStatus: 'scan_failed', scanErrMsg: 'bad password' },
+          ],
+          pageNum: 1,
+          pageSize: 20,
+          total: 2,
+        },
+      },
+    }));
+    const [a, b] = (await client.listDataSources()).items;
+    expect([a!.errMsg, a!.scanStatus, a!.scanErrMsg, a!.dstProject]).toEqual([null, null, null, null]);
+    expect([b!.errMsg, b!.scanStatus, b!.scanErrMsg]).toEqual(['agent lost', 'SCAN_FAILED', 'bad password']);
+  });
+
+  it('a job and a task with only the models fields parse; eta is read, undeclared fields are absent', async () => {
+    standIn.handlers.set('GetMmsJob', () => ({
+      body: {
+        requestId: 'R',
+        data: {
+          id: 10,
+          name: 'j',
+          status: 'DOING',
+          stopped: false,
+          taskNum: 2,
+          taskDone: 1,
+          createTime: '2025-06-03 10:12:45',
+          eta: '2025-06-03 12:00:00',
+          config: { tables: ['orders'], partitionFilters: { orders: "ds >= '20250101'" } },
+        },
+      },
+    }));
+    const job = await client.getJob(2000015, 10);
+    expect(job.eta).toBe('2025-06-03 12:00:00');
+    expect(job.startTime ?? null).toBeNull();
+    expect(job.timerId ?? null).toBeNull();
+    standIn.handlers.set('GetMmsTask', () => ({
+      body: { requestId: 'R', data: { id: 7680, jobId: 10, status: 'DONE', running: false } },
+    }));
+    const task = await client.getTask(2000015, 7680);
+    expect(task.partition ?? null).toBeNull();
+    expect(isTaskFailed(task.status)).toBe(false);
+  });
+
+  it('config subItems are a map', async () => {
+    standIn.handlers.set('ListMmsDataSourceConfigItems', () => ({
+      body: {
+        requestId: 'R',
+        data: [
+          {
+            key: 'hive.auth',
+            type: 'group',
+            subItems: { 'hive.auth.type': 'LDAP', 'hive.auth.user': 'etl' },
+          },
+          { key: 'legacy', subItems: [{ key: 'a', value: 1 }] },
+        ],
+      },
+    }));
+    const [auth, legacy] = await client.listDataSourceConfigItems('HIVE');
+    expect(auth!.subItems).toEqual({ 'hive.auth.type': 'LDAP', 'hive.auth.user': 'etl' });
+    expect(legacy!.subItems).toEqual({ a: { key: 'a', value: 1 } });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DataSource } from '../../src/mms/schemas.js';
+import { DataSource, Scan } from '../../src/mms/schemas.js';
 import { sourceMessage, sourcesMessage } from '../../src/ui/sources.js';
 import { ctx, offCtx, pager, source } from './fixtures.js';
 import { expectNoInjection, INJECT } from './inject.js';
@@ -65,15 +65,15 @@ describe('sourceMessage', () => {
       name: INJECT,
       agentIsOnline: false,
       errMsg: `agent lost ${INJECT}`,
-      scanStatus: 'SCAN_FAILED',
-      scanErrMsg: `cannot connect ${INJECT}`,
       config: [
         { key: 'hive.user', value: INJECT },
         { key: 'oss.access_key_id', value: 'LTAI5tAbCdEfGhIjKlMn' },
         { key: 'nested', value: 'x', subItems: [{ key: 'sub.password', value: 'hunter2' }] },
+        { key: 'hive.auth', value: 'LDAP', subItems: { 'ldap.user': 'etl', 'ldap.password': 'hunter3' } },
       ],
     });
-    const m = sourceMessage(s, ctx);
+    const scan = Scan.parse({ id: 311, status: 'SCAN_FAILED', errorMsg: `cannot connect ${INJECT}` });
+    const m = sourceMessage(s, ctx, scan);
     assertWithinLimits(m);
     expectNoInjection(m);
     const t = textOf(m);
@@ -82,6 +82,9 @@ describe('sourceMessage', () => {
     expect(t).toContain('cannot connect');
     expect(t).not.toContain('LTAI5tAbCdEfGhIjKlMn');
     expect(t).not.toContain('hunter2');
+    expect(t).not.toContain('hunter3');
+    expect(t).toContain('ldap.user = etl');
+    expect(t).toContain('#311');
   });
   it('buttons are unique within their block', () => {
     const ids = buttons(sourceMessage(source, ctx)).map((b) => b.actionId);
