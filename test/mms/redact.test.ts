@@ -99,11 +99,19 @@ describe('redactText: secrets in free text', () => {
     ],
     ['a quoted value with spaces', `"password": "correct horse ${SECRET}"`, 'correct horse'],
     ['URL token=', `GET https://mms.example.com/api?token=${SECRET}&x=1`, SECRET],
-    ['URL access_token=', `https://bigquery.googleapis.com/bigquery/v2/projects?access_token=${SECRET}`, SECRET],
+    [
+      'URL access_token=',
+      `https://bigquery.googleapis.com/bigquery/v2/projects?access_token=${SECRET}`,
+      SECRET,
+    ],
     ['JDBC URL password', `jdbc:hive2://10.0.3.17:10000/sales;user=etl;password=${SECRET};ssl=true`, SECRET],
     ['JDBC URL user info', `jdbc:mysql://etl:${SECRET}@10.0.3.17:3306/meta`, SECRET],
     ['Authorization: Bearer', `Authorization: Bearer ${ODPS_TOKEN}`, ODPS_TOKEN],
-    ['Authorization header with the ODPS scheme', `Authorization: ODPS LTAI5tQb9xYzAbCdEfGh1234:${SECRET}`, SECRET],
+    [
+      'Authorization header with the ODPS scheme',
+      `Authorization: ODPS LTAI5tQb9xYzAbCdEfGh1234:${SECRET}`,
+      SECRET,
+    ],
     ['security token header', `x-odps-security-token: ${ODPS_TOKEN}`, ODPS_TOKEN],
     [
       'a token passed to a UDTF as a SQL string argument',
@@ -116,7 +124,11 @@ describe('redactText: secrets in free text', () => {
       ODPS_TOKEN.replace(/[+/=]/g, 'A'),
     ],
     ['a JWT anywhere', `assertion ${TOKEN} rejected`, TOKEN],
-    ['a Google API key', 'https://www.googleapis.com/x?key=AIzaSyD3xT6q9ZkLmNoPqRsTuVwXyZ0123456789', 'AIzaSyD3'],
+    [
+      'a Google API key',
+      'https://www.googleapis.com/x?key=AIzaSyD3xT6q9ZkLmNoPqRsTuVwXyZ0123456789',
+      'AIzaSyD3',
+    ],
   ];
   it.each(planted)('masks %s', (_name, text, secret) => {
     const out = redactText(text);
