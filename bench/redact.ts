@@ -27,6 +27,27 @@ const tables = {
   total: 5000,
 };
 
+/** A page of 100 task logs: SQL in `action`, stack traces and error text in `msg` (free text, most of the cost). */
+const logs = Array.from({ length: 100 }, (_, i) => ({
+  id: 90000 + i,
+  taskId: 7620,
+  sourceId: 2000015,
+  status: i % 10 === 9 ? 'DATA_FAILED' : 'DATA_DOING',
+  action:
+    i % 3 === 0
+      ? `SELECT default.odps_data_dump_multi('BearerToken', 'eyJhbGciOiJIUzI1NiJ9${'x'.repeat(40)}${i}', ` +
+        `'http://service.cn-hangzhou-vpc.maxcompute.aliyun-inc.com/api', '', 'mc_sales', 'default', ` +
+        `'orders_${i}', 'id,amount,ds', 'ds', \`id\`, \`amount\`, \`ds\`) FROM sales.orders_${i} WHERE ds='2025-06-0${i % 9}'`
+      : `select count(*) from sales.orders_${i} where ds='2025-06-01';`,
+  msg:
+    i % 10 === 9
+      ? 'java.sql.SQLException: Error while processing statement: FAILED: Execution Error, return code 2 from ' +
+        'org.apache.hadoop.hive.ql.exec.mr.MapRedTask\n\tat org.apache.hive.jdbc.HiveStatement.execute(HiveStatement.java:401)\n' +
+        'Caused by: java.io.IOException: Malformed ORC file hdfs://nn:8020/warehouse/sales.db/orders/ds=2025-06-01/000000_0. Invalid postscript.'
+      : `start to execute hive sql, yarn application name is mms_task_${i}`,
+  createTime: '2025-06-03 10:00:00',
+}));
+
 export async function benchRedact(): Promise<void> {
   const copy = (x: unknown) => JSON.parse(JSON.stringify(x));
   report(
@@ -38,6 +59,11 @@ export async function benchRedact(): Promise<void> {
     'redaction (per MMS response)',
     await time('deep copy via JSON, page of 100 tables', () => copy(tables)),
     [await time('redact, page of 100 tables', () => redact(tables))],
+  );
+  report(
+    'redaction (per MMS response)',
+    await time('deep copy via JSON, page of 100 task logs', () => copy(logs)),
+    [await time('redact, page of 100 task logs', () => redact(logs))],
   );
 }
 

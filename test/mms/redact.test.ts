@@ -73,3 +73,97 @@ describe('redact', () => {
     expect(redactText('LTAI-something-short')).toBe(MASK);
   });
 });
+
+// Free text: every form a secret takes in MMS errors, task logs and configs (issue: secrets in free text).
+const SECRET = 'Zx9kQw2LmN4pRt7v';
+const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE3MTcwMDAwMDAsInVpZCI6IjEyMyJ9.c2lnbmF0dXJlMTIzNDU2Nzg5MA';
+const ODPS_TOKEN = 'aXNzdWVyPW1tcyZ1c2VyPTEyMzQ1Njc4OTAmZXhwPTE3MTcwMDAwMDAK+Qw3Rt/Zk9=';
+
+describe('redactText: secrets in free text', () => {
+  const planted: Array<[string, string, string]> = [
+    ['word, masked key, then the value', `AK ******** secret ${SECRET} for user etl`, SECRET],
+    ['internal error with `secret <value>`', `internal error: signing failed with secret ${SECRET}`, SECRET],
+    ['password followed by whitespace and quotes', `login with password "${SECRET}" failed`, SECRET],
+    ['key=value', `user=etl password=${SECRET}`, SECRET],
+    ['key: value', `accessKeySecret: ${SECRET}`, SECRET],
+    ['JSON pair in prose', `bad config {"hive.jdbc.password": "${SECRET}", "user": "etl"}`, SECRET],
+    [
+      'JSON-in-string with escaped quotes inside an error message',
+      `InvalidParameter: config "{\\"hive.jdbc.password\\":\\"${SECRET}\\",\\"hive.user\\":\\"etl\\"}" rejected`,
+      SECRET,
+    ],
+    [
+      'twice-escaped JSON-in-string',
+      `{"msg":"{\\\\\\"bigquery.credentials\\\\\\":\\\\\\"${SECRET}\\\\\\"}"} trailing text`,
+      SECRET,
+    ],
+    ['a quoted value with spaces', `"password": "correct horse ${SECRET}"`, 'correct horse'],
+    ['URL token=', `GET https://mms.example.com/api?token=${SECRET}&x=1`, SECRET],
+    [
+      'URL access_token=',
+      `https://bigquery.googleapis.com/bigquery/v2/projects?access_token=${SECRET}`,
+      SECRET,
+    ],
+    ['JDBC URL password', `jdbc:hive2://10.0.3.17:10000/sales;user=etl;password=${SECRET};ssl=true`, SECRET],
+    ['JDBC URL user info', `jdbc:mysql://etl:${SECRET}@10.0.3.17:3306/meta`, SECRET],
+    ['Authorization: Bearer', `Authorization: Bearer ${ODPS_TOKEN}`, ODPS_TOKEN],
+    [
+      'Authorization header with the ODPS scheme',
+      `Authorization: ODPS LTAI5tQb9xYzAbCdEfGh1234:${SECRET}`,
+      SECRET,
+    ],
+    ['security token header', `x-odps-security-token: ${ODPS_TOKEN}`, ODPS_TOKEN],
+    [
+      'a token passed to a UDTF as a SQL string argument',
+      `SELECT default.odps_data_dump_multi('BearerToken', '${ODPS_TOKEN}', 'http://service.cn-hangzhou.maxcompute.aliyun.com/api', '', 'mc_sales') FROM sales.orders`,
+      ODPS_TOKEN,
+    ],
+    [
+      'a token-shaped SQL literal after another argument',
+      `select f('mc_sales', '${ODPS_TOKEN.replace(/[+/=]/g, 'A')}') from t`,
+      ODPS_TOKEN.replace(/[+/=]/g, 'A'),
+    ],
+    ['a JWT anywhere', `assertion ${TOKEN} rejected`, TOKEN],
+    [
+      'a Google API key',
+      'https://www.googleapis.com/x?key=AIzaSyD3xT6q9ZkLmNoPqRsTuVwXyZ0123456789',
+      'AIzaSyD3',
+    ],
+  ];
+  it.each(planted)('masks %s', (_name, text, secret) => {
+    const out = redactText(text);
+    expect(out).not.toContain(secret);
+    expect(out).toContain(MASK);
+  });
+
+  it('masks the secret wherever the text sits in an MMS response', () => {
+    const response = {
+      errorMsg: `auth failed: AK ******** secret ${SECRET}`,
+      logs: [{ action: `connect jdbc:hive2://h:10000/;password=${SECRET}`, msg: `token=${SECRET}` }],
+      config: [{ key: 'extra', value: `{"hive.jdbc.password":"${SECRET}"}` }],
+    };
+    expect(JSON.stringify(redact(response))).not.toContain(SECRET);
+  });
+
+  const prose: string[] = [
+    'Access token expired for the data source; refresh it in the console',
+    'Authentication failed: password authentication failed for user "etl"',
+    'GSSException: No valid credentials provided (Mechanism level: Failed to find any Kerberos tgt)',
+    'google.auth.exceptions.RefreshError: invalid_grant: Invalid JWT Signature.',
+    'The request signature we calculated does not match the signature you provided',
+    'ErrorCode=Unauthorized, ErrorMessage=The request authorization header is invalid or missing',
+    'Invalid credentials: user etl is locked',
+    'token_uri https://oauth2.googleapis.com/token',
+    "insert overwrite table mc_sales.default.orders partition (ds) select `id`, `amount` from sales.orders where ds='2025-06-01';",
+    "SELECT COUNT(*) FROM sales.`orders_2025_backup_partition_01` WHERE ds='2025-06-01'",
+    'hdfs://nn:8020/warehouse/sales.db/orders/ds=2025-06-01/000000_0',
+    'Secret Manager is not enabled for this project',
+  ];
+  it.each(prose)('leaves ordinary text readable: %s', (text) => {
+    expect(redactText(text)).toBe(text);
+  });
+
+  it('is idempotent', () => {
+    for (const [, text] of planted) expect(redactText(redactText(text))).toBe(redactText(text));
+  });
+});
