@@ -95,21 +95,113 @@ export function percent(done: number | null | undefined, total: number | null | 
 }
 
 /**
- * An MMS time as mrkdwn: a Slack date token (shown in the reader's zone) when it parses, else the MMS
- * string as given (escaped); `—` when absent.
+ * The zone MMS writes its naive `YYYY-MM-DD HH:mm:ss` times in: the region's own (MMS.md §2.1 regions).
+ * Unknown regions read as China Standard Time, MMS's home zone.
  */
-export function timeText(t: string | number | null | undefined): string {
-  if (t === null || t === undefined || t === '') return '—';
-  const d = parseMmsTime(t);
-  if (!d || Number.isNaN(d.getTime())) return esc(String(t));
-  return slackDate(d);
+const REGION_ZONES: Record<string, string> = {
+  'cn-hangzhou': 'Asia/Shanghai',
+  'cn-shanghai': 'Asia/Shanghai',
+  'cn-beijing': 'Asia/Shanghai',
+  'cn-zhangjiakou': 'Asia/Shanghai',
+  'cn-wulanchabu': 'Asia/Shanghai',
+  'cn-shenzhen': 'Asia/Shanghai',
+  'cn-chengdu': 'Asia/Shanghai',
+  'cn-hongkong': 'Asia/Hong_Kong',
+  'ap-southeast-1': 'Asia/Singapore',
+  'ap-southeast-5': 'Asia/Jakarta',
+  'ap-northeast-1': 'Asia/Tokyo',
+  'us-east-1': 'America/New_York',
+  'eu-central-1': 'Europe/Berlin',
+};
+
+/** The IANA zone of a region (its MMS times and its timers' schedules). */
+export function regionZone(region: string | undefined): string {
+  return (region && REGION_ZONES[region]) || 'Asia/Shanghai';
 }
 
-/** An MMS time as plain text for code blocks: strings as given, epoch numbers as UTC ISO. */
-export function timePlain(t: string | number | null | undefined): string {
-  if (t === null || t === undefined || t === '') return '';
-  if (typeof t === 'string' && !/^\d+$/.test(t)) return t;
+/** Minutes east of UTC of `zone` at the instant `at`. */
+function offsetMinutes(zone: string, at: Date): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(at);
+  const n = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
+  const asUtc = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'));
+  return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60000);
+}
+
+/** `UTC+08:00`: a zone's offset at an instant, for schedules that must say their zone. */
+export function utcOffset(zone: string, at: Date): string {
+  const m = offsetMinutes(zone, at);
+  const a = Math.abs(m);
+  return `UTC${m < 0 ? '−' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+}
+
+/**
+ * An MMS time as an instant: naive `YYYY-MM-DD HH:mm:ss` read in the region's zone (when a region is
+ * given), epoch seconds or ms, or ISO-8601 with its own zone.
+ */
+export function mmsInstant(t: string | number | null | undefined, region?: string): Date | null {
+  if (t === null || t === undefined || t === '') return null;
+  const naive = typeof t === 'string' ? /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/.exec(t) : null;
+  if (naive && region) {
+    const [y, mo, d, h, mi, s] = naive.slice(1).map(Number) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    const wall = Date.UTC(y, mo - 1, d, h, mi, s);
+    const zone = regionZone(region);
+    // The offset at the wall time, corrected once for a DST change between the guess and the instant.
+    let at = wall - offsetMinutes(zone, new Date(wall)) * 60000;
+    at = wall - offsetMinutes(zone, new Date(at)) * 60000;
+    return new Date(at);
+  }
   const d = parseMmsTime(t);
+  return d && !Number.isNaN(d.getTime()) ? d : null;
+}
+
+/**
+ * Every time a person reads: a Slack date token (each reader sees their own zone) with a UTC fallback.
+ * Takes a Date, epoch ms, or an MMS time (naive ones read in `region`'s zone); `—` when absent, and an
+ * unreadable string as given (escaped). `format` is Slack's (`{date_short_pretty} {time}` by default).
+ */
+export function when(
+  t: Date | string | number | null | undefined,
+  region?: string,
+  format = '{date_short_pretty} {time}',
+): string {
+  if (t === null || t === undefined || t === '') return '—';
+  const d = t instanceof Date ? t : mmsInstant(t, region);
+  if (!d || Number.isNaN(d.getTime())) return esc(String(t));
+  return slackDate(d, format);
+}
+
+/**
+ * An MMS time as mrkdwn: a Slack date token (shown in the reader's zone) when it parses, else the MMS
+ * string as given (escaped); `—` when absent. Naive times are read in `region`'s zone when given.
+ */
+export function timeText(t: string | number | null | undefined, region?: string): string {
+  return when(t, region);
+}
+
+/**
+ * An MMS time as plain text for code blocks (which cannot hold a Slack date): UTC, marked as such.
+ * Naive times are read in `region`'s zone when given, else shown as MMS wrote them.
+ */
+export function timePlain(t: string | number | null | undefined, region?: string): string {
+  if (t === null || t === undefined || t === '') return '';
+  if (typeof t === 'string' && !/^\d+$/.test(t) && !region) return t;
+  const d = mmsInstant(t, region);
   return d && !Number.isNaN(d.getTime())
     ? d
         .toISOString()

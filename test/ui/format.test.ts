@@ -3,11 +3,15 @@ import {
   humanBytes,
   humanCount,
   humanDuration,
+  mmsInstant,
   percent,
   progressBar,
+  regionZone,
   statusEmoji,
   timePlain,
   timeText,
+  utcOffset,
+  when,
 } from '../../src/ui/format.js';
 
 describe('format', () => {
@@ -59,5 +63,45 @@ describe('format', () => {
     expect(timeText(null)).toBe('—');
     expect(timePlain('2025-06-03 10:12:45')).toBe('2025-06-03 10:12:45');
     expect(timePlain(1748916765000)).toBe('2025-06-03 02:12:45Z');
+  });
+});
+
+describe('times a person reads', () => {
+  it('reads MMS naive times in the region’s zone', () => {
+    // 10:12:45 in Hangzhou (UTC+8) is 02:12:45 UTC; in Tokyo (UTC+9) 01:12:45 UTC.
+    expect(mmsInstant('2025-06-03 10:12:45', 'cn-hangzhou')?.toISOString()).toBe('2025-06-03T02:12:45.000Z');
+    expect(mmsInstant('2025-06-03 10:12:45', 'ap-northeast-1')?.toISOString()).toBe(
+      '2025-06-03T01:12:45.000Z',
+    );
+    // Frankfurt in summer is UTC+2, in winter UTC+1.
+    expect(mmsInstant('2025-06-03 10:12:45', 'eu-central-1')?.toISOString()).toBe('2025-06-03T08:12:45.000Z');
+    expect(mmsInstant('2025-01-03 10:12:45', 'eu-central-1')?.toISOString()).toBe('2025-01-03T09:12:45.000Z');
+    expect(mmsInstant('2025-06-03T02:12:45Z', 'ap-northeast-1')?.toISOString()).toBe(
+      '2025-06-03T02:12:45.000Z',
+    );
+    expect(mmsInstant(null, 'cn-hangzhou')).toBeNull();
+  });
+
+  it('when() gives a Slack date token with a UTC fallback for dates, epochs and MMS strings', () => {
+    expect(when(new Date('2025-06-03T02:12:45Z'))).toBe(
+      '<!date^1748916765^{date_short_pretty} {time}|2025-06-03 02:12 UTC>',
+    );
+    expect(when('2025-06-03 10:12:45', 'ap-northeast-1')).toMatch(/^<!date\^1748913165\^/);
+    expect(when(1748916765000, 'cn-hangzhou', '{time}')).toBe(
+      '<!date^1748916765^{time}|2025-06-03 02:12 UTC>',
+    );
+    expect(when(undefined)).toBe('—');
+    expect(when('soon <b>', 'cn-hangzhou')).toBe('soon &lt;b&gt;');
+  });
+
+  it('timePlain turns a naive time into UTC when it knows the region', () => {
+    expect(timePlain('2025-06-03 10:12:45', 'cn-hangzhou')).toBe('2025-06-03 02:12:45Z');
+  });
+
+  it('zones: regions map to theirs, and offsets read as UTC±hh:mm', () => {
+    expect(regionZone('ap-southeast-5')).toBe('Asia/Jakarta');
+    expect(regionZone('nowhere')).toBe('Asia/Shanghai');
+    expect(utcOffset('Asia/Shanghai', new Date('2025-06-03T00:00:00Z'))).toBe('UTC+08:00');
+    expect(utcOffset('America/New_York', new Date('2025-01-03T00:00:00Z'))).toBe('UTC−05:00');
   });
 });
