@@ -928,7 +928,7 @@ describe('summarizeDiagnoses', () => {
       '2 tasks: quota exhausted or unbound (1), unknown cause (1)',
     );
     expect(summarizeDiagnoses([diag(1, 'quota')]).text).toBe('1 task: quota exhausted or unbound (1)');
-    expect(summarizeDiagnoses([])).toEqual({ total: 0, groups: [], text: '0 tasks' });
+    expect(summarizeDiagnoses([])).toEqual({ total: 0, groups: [], text: '0 tasks', diagnoses: [] });
   });
 
   it('summarises real diagnoses of a job', () => {
