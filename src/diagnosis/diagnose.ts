@@ -195,11 +195,40 @@ function isDescending(first: TaskLog, last: TaskLog): boolean {
 /** What ran says little (SQL names tables and comments), except that the migration UDTF runs on Hive. */
 const ACTION_HINTS: ReadonlyArray<readonly [System, RegExp]> = [['hive', /odps_data_dump|\bhive\s+sql\b/i]];
 
-/** The system an entry's text points to: its message, else a telling action. */
+/**
+ * The system an entry's text points to: of the systems its message names, the one named last (deepest in
+ * the exception chain: a Hive error wrapping a MaxCompute one is MaxCompute's), else a telling action.
+ */
 export function detectSystem(msg: string, action = ''): System {
-  if (msg) for (const [system, hint] of SYSTEM_HINTS) if (hint.test(msg)) return system;
+  let found: System = 'unknown';
+  let at = -1;
+  if (msg) {
+    for (const [system, hint] of HINTS_GLOBAL) {
+      const last = lastIndexOf(hint, msg);
+      if (last > at) {
+        at = last;
+        found = system;
+      }
+    }
+  }
+  if (found !== 'unknown') return found;
   if (action) for (const [system, hint] of ACTION_HINTS) if (hint.test(action)) return system;
   return 'unknown';
+}
+
+const HINTS_GLOBAL: ReadonlyArray<readonly [System, RegExp]> = SYSTEM_HINTS.map(([system, hint]) => [
+  system,
+  new RegExp(hint.source, hint.flags.includes('g') ? hint.flags : `${hint.flags}g`),
+]);
+
+/** Where the last match of a global `hint` starts in `text`, or -1. */
+function lastIndexOf(hint: RegExp, text: string): number {
+  let last = -1;
+  for (const m of text.matchAll(hint)) {
+    last = m.index;
+    if (m[0] === '') break;
+  }
+  return last;
 }
 
 function entryAt(lines: readonly TaskLog[], index: number, fallbackPhase: Phase | null): LogEntry {

@@ -241,7 +241,7 @@ export const SYSTEM_HINTS: ReadonlyArray<readonly [System, RegExp]> = [
   ['spark', /\bspark\b|ExecutorLostFailure|\bstage \d+(?:\.\d+)?\b/i],
   [
     'yarn',
-    /\byarn\b(?! application name)|\bcontainer_[\w]+|ApplicationMaster|NodeManager|exit ?code(?: is|:|=)\s*-?(?:104|137|143)/i,
+    /(?<!spark\.)\byarn\b(?! application name)|\bcontainer_[\w]+|ApplicationMaster|NodeManager|exit ?code(?: is|:|=)\s*-?(?:104|137|143)/i,
   ],
   ['kerberos', /kerberos|\bGSS|\bkrb5?|KrbException|keytab|\bTGT\b|KRB_AP_ERR/i],
   ['hdfs', /hdfs:\/\/|org\.apache\.hadoop\.hdfs|BlockMissingException|namenode|datanode|\bfsck\b/i],
@@ -250,6 +250,7 @@ export const SYSTEM_HINTS: ReadonlyArray<readonly [System, RegExp]> = [
     /\bhive\b|hiveserver2|jdbc:hive2|thrift|meta\s*store|SemanticException|org\.apache\.hadoop\.hive|\bORC\b|Parquet|MapRedTask/i,
   ],
   ['mms-agent', /\bagent\b/i],
+  ['mms', /Throttling\.\w+|user\s+flow\s+control|\bMms\w+\b/i],
   ['ram', /Forbidden\.RAM|EntityNotExist\.Role|ServiceLinkedRole|\bram:/i],
   ['maxcompute', /ODPS-\d{7}|\bodps\b|maxcompute|aliyun-inc\.com|\.aliyun\.com|acs:odps|Fuxi|Logview|RAM\$/i],
 ];
@@ -726,14 +727,36 @@ export const DEFAULT_RULES: readonly DiagnosisRule[] = [
     link: DATASOURCE_CONSOLE,
   },
   {
+    id: 'tunnel-endpoint-unreachable',
+    category: 'target-connectivity',
+    system: 'tunnel',
+    specificity: 68,
+    msg: [...NETWORK, /Failed\s+to\s+create\s+(?:download|upload)\s+session/i],
+    capture: [MC_ENDPOINT],
+    when: ({ vars, entry }) =>
+      (!!vars.host && /^dt\.|tunnel/i.test(vars.host)) ||
+      /(?:download|upload)\s+session|tunnel/i.test(entry.msg),
+    cause:
+      'The transfer could not reach the MaxCompute Tunnel endpoint[[ {host}]], so no data could be uploaded to ' +
+      '{dstProject}.',
+    fix:
+      'From the agent or cluster host, check DNS and port 443/80 to the Tunnel endpoint of region {region} (the ' +
+      'VPC one, dt.{region}-vpc.maxcompute.aliyun-inc.com, from inside a VPC); fix the network link of data ' +
+      'source {source} or the firewall, ' +
+      THEN_RETRY,
+    command: RETRY,
+    link: DATASOURCE_CONSOLE,
+  },
+  {
     // The host is a MaxCompute or Tunnel endpoint: the transfer could not reach the target, not the source.
     id: 'target-endpoint-unreachable',
     category: 'target-connectivity',
-    system: 'detect',
+    system: 'maxcompute',
     specificity: 66,
     msg: NETWORK,
     capture: [MC_ENDPOINT],
-    when: ({ vars }) => !!vars.host && MC_ENDPOINT.test(vars.host),
+    // The endpoint must be in the error itself, not only in the SQL that ran (the UDTF names it).
+    when: ({ entry }) => MC_ENDPOINT.test(entry.msg),
     cause:
       'The transfer could not reach the MaxCompute endpoint {host}: the network path from the source side to ' +
       'MaxCompute ({region}) is blocked or the endpoint is wrong.',
@@ -987,8 +1010,8 @@ export const DEFAULT_RULES: readonly DiagnosisRule[] = [
       'A partition value of {table}[[ ({partValue})]] is not allowed in MaxCompute (NULL, the Hive default ' +
       'partition, or characters MaxCompute partition values cannot hold).',
     fix:
-      'Leave that partition out with a `--partitions` filter and migrate it separately after renaming it at the ' +
-      'source (or fix the values), then retry the rest with `' +
+      'Leave that partition out with a `--partitions` filter and migrate it separately after giving it a valid ' +
+      'value at the source (rows with a NULL partition key need a real one), then retry the rest with `' +
       RETRY +
       '`.',
     command: '/mms partitions {source} {table}',
@@ -1060,7 +1083,9 @@ export const DEFAULT_RULES: readonly DiagnosisRule[] = [
     category: 'corrupt-source',
     system: 'hdfs',
     specificity: 88,
-    msg: [/Malformed\s+ORC\s+file|OrcCorruptionException|Invalid\s+postscript|ORC[^\n]{0,40}?corrupt/i],
+    msg: [
+      /Malformed\s+ORC\s+file|OrcCorruptionException|Invalid\s+postscript|ORC[^\n]{0,40}?corrupt|Problem\s+reading\s+file\s+footer/i,
+    ],
     capture: [/Malformed\s+ORC\s+file\.?\s*(?<path>(?:hdfs|oss|s3a?):\/\/\S+?|\/\S+?)[.\s]/i],
     cause:
       'An ORC file of {table}[[ ({path})]] is corrupt or not ORC at all, so the source query cannot read it.',
@@ -1283,6 +1308,23 @@ export const DEFAULT_RULES: readonly DiagnosisRule[] = [
       THEN_RETRY,
     command: RETRY,
     link: MC_CONSOLE,
+  },
+  {
+    id: 'illegal-cast-value',
+    category: 'type-conversion',
+    system: 'maxcompute',
+    specificity: 86,
+    msg: [/ODPS-0123091|value\s+'[^'\n]{0,200}'\s+cannot\s+be\s+cast(?:ed)?\s+from/i],
+    capture: [/from\s+(?<fromType>\w+)\s+to\s+(?<toType>\w+)/i],
+    cause:
+      'Some values of {table} do not convert to the target column type[[ ({fromType} to {toType})]], and ' +
+      '{dstProject} stops on the first such value (strict mode).',
+    fix:
+      'Make the target column of {target} a type that holds every source value (often STRING), or clean the ' +
+      'source values; drop the table so the schema phase recreates it, ' +
+      THEN_RETRY,
+    command: RETRY,
+    link: DATASOURCE_CONSOLE,
   },
   {
     id: 'implicit-type-conversion',
