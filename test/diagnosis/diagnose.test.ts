@@ -944,3 +944,103 @@ describe('summarizeDiagnoses', () => {
     expect(s.groups[0]!.tables).toEqual(['sales.orders']);
   });
 });
+
+describe('whole log, exception chains and systems', () => {
+  it('a count that failed (-1) is not a mismatch: with no reason in the logs it says the count failed', () => {
+    const logs = [
+      ...dataOk(),
+      entry('VERIFICATION_FAILED', 'compare hive and odps count', 'hive Count: -1, odps Count: 1203117'),
+    ];
+    const d = diagnoseTask(orderTask('VERIFICATION_FAILED'), logs, CTX);
+    expect(d.category).toBe('verification-error');
+    expect(d.verification).toBeUndefined();
+    expect(verificationFromLogs(logs)).toBe(null);
+    expect(d.fix).toContain('/mms logs hive-prod 7680');
+  });
+
+  it('reads MMA count lines: named counts and per-partition counts', () => {
+    expect(parseCounts('hive Count: 1203331, odps Count: 1203117')).toEqual({
+      source: 1203331,
+      destination: 1203117,
+    });
+    expect(parseCounts('src: 10, dsc: 10')).toEqual({ source: 10, destination: 10 });
+    const logs = [
+      ...dataOk(),
+      entry(
+        'VERIFICATION_FAILED',
+        'compare a and b count',
+        'src table vs dst table:\nds=1: 100, 100\nds=2: 7, 5 not equal!\n',
+      ),
+    ];
+    expect(verificationFromLogs(logs)).toEqual({ source: 107, destination: 105 });
+  });
+
+  it('the same words from different systems get different causes: quota', () => {
+    const bq = diagnoseTask(
+      orderTask('DATA_FAILED'),
+      dataFails(
+        'google.api_core.exceptions.Forbidden: 403 Quota exceeded: Your project exceeded quota for concurrent queries.',
+      ),
+      { ...CTX, sourceType: 'BIGQUERY' },
+    );
+    const tunnel = diagnoseTask(
+      orderTask('DATA_FAILED'),
+      dataFails('TunnelException: ErrorCode=FlowExceeded, ErrorMessage=Your flow quota is exceeded'),
+      CTX,
+    );
+    const mc = diagnoseTask(orderTask('DATA_FAILED'), dataFails('ODPS-0420061: Fail to get quota'), CTX);
+    expect([bq.system, tunnel.system, mc.system]).toEqual(['bigquery', 'tunnel', 'maxcompute']);
+    expect(bq.fix).toContain('Google Cloud console');
+    expect(tunnel.fix).toContain('Tunnel');
+    expect(mc.fix).toContain('Bind a compute quota to mc_sales');
+  });
+
+  it('a network error naming a MaxCompute endpoint is not blamed on the source', () => {
+    const d = diagnoseTask(
+      orderTask('DATA_FAILED'),
+      dataFails('java.net.ConnectException: Connection timed out to dt.cn-hangzhou.maxcompute.aliyun.com:80'),
+      CTX,
+    );
+    expect(d.category).toBe('target-connectivity');
+    expect(d.system).toBe('tunnel');
+    expect(d.side).toBe('transfer');
+    const src = diagnoseTask(orderTask('DATA_FAILED'), dataFails('Connection refused'), {
+      ...CTX,
+      sourceType: 'BIGQUERY',
+    });
+    expect([src.category, src.system, src.side]).toEqual(['source-connectivity', 'bigquery', 'source']);
+  });
+
+  it('a Hive error wrapping a MaxCompute denial is the target’s, found past the stack frames', () => {
+    const frames = Array.from(
+      { length: 400 },
+      (_, i) => `\tat org.apache.hive.Frame${i}.run(Frame.java:${i})`,
+    );
+    const msg = [
+      'java.sql.SQLException: Error while processing statement: FAILED: Execution Error, return code 2 from org.apache.hadoop.hive.ql.exec.mr.MapRedTask',
+      ...frames,
+      "Caused by: com.aliyun.odps.OdpsException: ODPS-0420095: Access Denied - You have no privilege 'odps:Update' on {acs:odps:*:projects/mc_sales/tables/orders}",
+      ...frames,
+    ].join('\n');
+    const d = diagnoseTask(orderTask('DATA_FAILED'), dataFails(msg), CTX);
+    expect(d.category).toBe('permission-target');
+    expect(d.system).toBe('maxcompute');
+    expect(d.cause).toContain('odps:Update');
+    expect(d.summary).toBe('permission on target project · MaxCompute target project · data phase');
+  });
+
+  it('an earlier, more telling row beats a vague failing row', () => {
+    const logs = [
+      ...schemaOk(),
+      entry(
+        'DATA_DOING',
+        SQL.insert,
+        'Container killed on request. Exit code is 143, container_1717_0001_01_000002 exceeded memory',
+      ),
+      entry('DATA_FAILED', 'migrate data', 'task failed, see previous logs'),
+    ];
+    const d = diagnoseTask(orderTask('DATA_FAILED'), logs, CTX);
+    expect(d.category).toBe('memory');
+    expect(d.system).toBe('yarn');
+  });
+});
