@@ -1,9 +1,14 @@
-// Failure diagnosis from task logs: cause and fix. The causes live in a table of rules (rules.ts);
-// this module picks the decisive log entries, runs the rules over them and renders the first match.
-// Linear in the number of log entries; only a bounded set of entries is matched against the rules.
+// Failure diagnosis from task logs: cause, fix, evidence, category, system and phase. The causes live in a
+// table of rules (rules.ts); this module reads the whole log (the failing row, the rows before it, earlier
+// failures, each message's exception chain), tells which system raised the error, runs every rule over the
+// decisive entries and keeps the most specific match. Pure: no I/O. Linear in the number of log entries;
+// only a bounded set of entries is matched against the rules.
+import { redactText } from '../mms/redact.js';
 import { parseMmsTime, type Task, type TaskLog } from '../mms/schemas.js';
 import {
   CATEGORY_LABELS,
+  CHECK_BY_PHASE,
+  CHECK_BY_SYSTEM,
   DEFAULT_RULES,
   type DiagnosisRule,
   FALLBACK,
@@ -11,21 +16,40 @@ import {
   type Matcher,
   mentionsProject,
   type Phase,
+  type Side,
+  SOURCE_SYSTEMS,
+  SYSTEM_HINTS,
+  SYSTEMS,
+  type System,
 } from './rules.js';
 
-export type { DiagnosisRule, LogEntry, Phase, RuleFacts } from './rules.js';
-export { CATEGORY_LABELS, DEFAULT_RULES } from './rules.js';
+export type { DiagnosisRule, LogEntry, Phase, RuleFacts, Side, System } from './rules.js';
+export { CATEGORY_LABELS, DEFAULT_RULES, SYSTEMS } from './rules.js';
 
 export type DiagnosisCategory =
   | 'permission-target'
   | 'permission-ram'
   | 'service-linked-role'
+  | 'permission-source'
+  | 'credentials'
+  | 'clock-skew'
   | 'source-connectivity'
+  | 'target-connectivity'
   | 'schema-mismatch'
+  | 'type-conversion'
   | 'table-missing'
   | 'partition-filter-empty'
+  | 'invalid-partition'
+  | 'limit'
+  | 'conflict'
   | 'quota'
+  | 'rate-limit'
+  | 'memory'
+  | 'timeout'
+  | 'corrupt-source'
+  | 'tooling-missing'
   | 'verification-mismatch'
+  | 'verification-error'
   | 'schema-layer'
   | 'unknown';
 
@@ -47,11 +71,24 @@ export interface Diagnosis {
   evidence: string[];
   /** Row counts when verification compared them. */
   verification?: { source: number; destination: number };
+  /**
+   * Which system raised the error, and on which side of the migration it sits. Always set by
+   * `diagnoseTask`; absent on diagnoses restored from state stored before these fields existed.
+   */
+  system?: System;
+  side?: Side;
+  /** One line: category, system and phase, e.g. "out of memory · YARN (transfer) · data phase". */
+  summary?: string;
+  /** The rule that explained the failure, when one did. */
+  rule?: string;
 }
 
 export interface DiagnosisContext {
   region: string;
+  /** The data source's name (commands in fixes name it: `/mms retry-task hive-prod 7620`). */
   source: string;
+  /** The data source's type (HIVE, BIGQUERY, ODPS, …), when known: names the source system. */
+  sourceType?: string | null;
 }
 
 export interface VerificationCounts {
@@ -65,6 +102,10 @@ export interface RuleMatch {
   entry: LogEntry;
   /** Named groups captured by the rule's regexes. */
   captures: Record<string, string>;
+  /** The system that raised the error. */
+  system: System;
+  /** Specificity less the distance from the failure: the highest wins. */
+  score: number;
 }
 
 // ---- limits ----
@@ -97,6 +138,21 @@ const num = (v: unknown): number | null => {
 
 const clip = (s: string): string =>
   s.length <= MATCH_HEAD + MATCH_TAIL ? s : s.slice(0, MATCH_HEAD) + '\n…\n' + s.slice(-MATCH_TAIL);
+
+/** Stack frames (`at x.y(Z.java:1)`, `... 47 more`) carry no cause; dropping them keeps `Caused by:` chains. */
+const FRAME = /^\s*(?:at\s+[\w$.<>/-]+\(.*\)\s*(?:~?\[[^\]]*\])?|\.\.\.\s*\d+\s+more)\s*$/;
+
+/** The message as the rules read it: the exception chain without its stack frames, clipped. */
+function condense(s: string): string {
+  if (s.length < 200 || !s.includes('\n')) return clip(s);
+  const head = s.length > 200_000 ? s.slice(0, 100_000) + '\n' + s.slice(-100_000) : s;
+  return clip(
+    head
+      .split(/\r?\n/)
+      .filter((line) => !FRAME.test(line))
+      .join('\n'),
+  );
+}
 
 const squash = (s: string, max: number): string => {
   const short = s.length > max * 4 ? s.slice(0, max * 4) : s;
@@ -136,29 +192,74 @@ function isDescending(first: TaskLog, last: TaskLog): boolean {
   return false;
 }
 
+/** What ran says little (SQL names tables and comments), except that the migration UDTF runs on Hive. */
+const ACTION_HINTS: ReadonlyArray<readonly [System, RegExp]> = [['hive', /odps_data_dump|\bhive\s+sql\b/i]];
+
+/**
+ * The system an entry's text points to: of the systems its message names, the one named last (deepest in
+ * the exception chain: a Hive error wrapping a MaxCompute one is MaxCompute's), else a telling action.
+ */
+export function detectSystem(msg: string, action = ''): System {
+  let found: System = 'unknown';
+  let at = -1;
+  if (msg) {
+    for (const [system, hint] of HINTS_GLOBAL) {
+      const last = lastIndexOf(hint, msg);
+      if (last > at) {
+        at = last;
+        found = system;
+      }
+    }
+  }
+  if (found !== 'unknown') return found;
+  if (action) for (const [system, hint] of ACTION_HINTS) if (hint.test(action)) return system;
+  return 'unknown';
+}
+
+const HINTS_GLOBAL: ReadonlyArray<readonly [System, RegExp]> = SYSTEM_HINTS.map(([system, hint]) => [
+  system,
+  new RegExp(hint.source, hint.flags.includes('g') ? hint.flags : `${hint.flags}g`),
+]);
+
+/** Where the last match of a global `hint` starts in `text`, or -1. */
+function lastIndexOf(hint: RegExp, text: string): number {
+  let last = -1;
+  for (const m of text.matchAll(hint)) {
+    last = m.index;
+    if (m[0] === '') break;
+  }
+  return last;
+}
+
 function entryAt(lines: readonly TaskLog[], index: number, fallbackPhase: Phase | null): LogEntry {
   const e = lines[index];
   const status = str(e?.status).trim();
+  const action = clip(str(e?.action));
+  const msg = condense(str(e?.msg));
   return {
     index,
     status,
-    action: clip(str(e?.action)),
-    msg: clip(str(e?.msg)),
+    action,
+    msg,
     phase: phaseOf(status) ?? fallbackPhase,
+    system: detectSystem(msg, action.slice(0, 2000)),
   };
 }
 
-/** `[STATUS] action → msg`, on one line, at most ~300 characters. */
+/**
+ * `[STATUS] action → msg`, on one line, at most ~300 characters. Redacted before it is shortened, so a cut
+ * never leaves half a secret that no longer looks like one.
+ */
 export function evidenceLine(log: TaskLog): string {
-  const status = squash(str(log?.status), 40) || '-';
-  const action = squash(str(log?.action), EVIDENCE_ACTION_CHARS);
-  const msg = squash(str(log?.msg), EVIDENCE_CHARS);
+  const status = squash(redactText(str(log?.status)), 40) || '-';
+  const action = squash(redactText(str(log?.action)), EVIDENCE_ACTION_CHARS);
+  const msg = squash(redactText(condense(str(log?.msg))), EVIDENCE_CHARS);
   const body = action && msg ? `${action} → ${msg}` : action || msg || '(empty)';
-  return squash(`[${status}] ${body}`, EVIDENCE_CHARS);
+  return redactText(squash(`[${status}] ${body}`, EVIDENCE_CHARS));
 }
 
 // ---- verification counts ----
-const NUM = String.raw`(\d{1,3}(?:,\d{3})+(?!\d)|\d+)`;
+const NUM = String.raw`(-?\d{1,3}(?:,\d{3})+(?!\d)|-?\d+)`;
 const CNT = String.raw`[\s_-]*(?:row[\s_-]*)?(?:counts?|cnt|num|number|rows|records|total)`;
 const side = (words: string): RegExp =>
   new RegExp(
@@ -166,11 +267,16 @@ const side = (words: string): RegExp =>
     'i',
   );
 const SRC_COUNT = side('source|src');
-const DST_COUNT = side('destination|dest|dst|target|tgt');
+const DST_COUNT = side('destination|dest|dst|dsc|target|tgt');
 const VS_COUNT = new RegExp(
-  String.raw`\bcounts?\b[^\d\n]{0,60}?${NUM}\s*(?:vs\.?|versus|!=|<>|≠|\/|->|→|and)\s*${NUM}`,
+  String.raw`\bcounts?\b[^\d\n-]{0,60}?${NUM}\s*(?:vs\.?|versus|!=|<>|≠|\/|->|→|and)\s*${NUM}`,
   'i',
 );
+/** MMA's compare line: `hive Count: 1203331, odps Count: 1203117` (source first). */
+const NAMED_COUNTS = new RegExp(String.raw`\b[\w.]+\s+Count:\s*${NUM}\s*,\s*[\w.]+\s+Count:\s*${NUM}`, 'i');
+/** MMA's per-partition compare: `src table vs dst table:` then `ds=20250101: 100, 98 not equal!` lines. */
+const PER_PARTITION_HEAD = /src\s+table\s+vs\s+dst\s+table/i;
+const PER_PARTITION_LINE = /^[^\n:]{1,200}:\s*(-?\d+)\s*,\s*(-?\d+)/gm;
 const BARE_COUNT = new RegExp(
   String.raw`^\s*(?:(?:count|rows?|result)\s*[:=]?\s*)?${NUM}\s*(?:rows?)?\s*$`,
   'i',
@@ -183,29 +289,62 @@ const toCount = (s: string | undefined): number | null => {
   return Number.isSafeInteger(n) ? n : null;
 };
 
+/** Counts as stated, -1 included (a count query that failed). */
+function rawCounts(text: string): VerificationCounts | null {
+  const pair = (a: string | undefined, b: string | undefined): VerificationCounts | null => {
+    const source = toCount(a);
+    const destination = toCount(b);
+    return source !== null && destination !== null ? { source, destination } : null;
+  };
+  const named = NAMED_COUNTS.exec(text);
+  if (named) return pair(named[1], named[2]);
+  if (PER_PARTITION_HEAD.test(text)) {
+    let source = 0;
+    let destination = 0;
+    let failed = false;
+    let seen = false;
+    for (const m of text.matchAll(PER_PARTITION_LINE)) {
+      const a = Number(m[1]);
+      const b = Number(m[2]);
+      seen = true;
+      if (a < 0 || b < 0) failed = true;
+      source += Math.max(a, 0);
+      destination += Math.max(b, 0);
+    }
+    if (seen) return failed ? { source: -1, destination: -1 } : { source, destination };
+  }
+  const s = SRC_COUNT.exec(text);
+  const d = DST_COUNT.exec(text);
+  if (s && d) {
+    const p = pair(s[1], d[1]);
+    if (p) return p;
+  }
+  const v = VS_COUNT.exec(text);
+  if (v) return pair(v[1], v[2]);
+  return null;
+}
+
+const failedCount = (c: VerificationCounts): boolean => c.source < 0 || c.destination < 0;
+
 /** Source and destination counts stated in one message, in any of the wordings seen or guessed. */
 export function parseCounts(msg: string | null | undefined): VerificationCounts | null {
   const text = clip(str(msg));
   if (!text) return null;
-  const s = SRC_COUNT.exec(text);
-  const d = DST_COUNT.exec(text);
-  if (s && d) {
-    const source = toCount(s[1]);
-    const destination = toCount(d[1]);
-    if (source !== null && destination !== null) return { source, destination };
-  }
-  const v = VS_COUNT.exec(text);
-  if (v) {
-    const source = toCount(v[1]);
-    const destination = toCount(v[2]);
-    if (source !== null && destination !== null) return { source, destination };
-  }
-  return null;
+  const c = rawCounts(text);
+  return c && !failedCount(c) ? c : null;
 }
 
-function countsFrom(lines: readonly TaskLog[], dstProject: string): VerificationCounts | null {
+interface CountResult {
+  counts: VerificationCounts | null;
+  /** A count query reported -1. */
+  failed: boolean;
+}
+
+function countsFrom(lines: readonly TaskLog[], dstProject: string): CountResult {
   // A bare number from a newer `select count(*)` entry, waiting for its partner.
   let pending: { value: number; target: boolean } | null = null;
+  const done = (c: VerificationCounts): CountResult =>
+    failedCount(c) ? { counts: null, failed: true } : { counts: c, failed: false };
   for (let i = lines.length - 1; i >= 0; i--) {
     const e = lines[i]!;
     const status = str(e.status);
@@ -213,11 +352,13 @@ function countsFrom(lines: readonly TaskLog[], dstProject: string): Verification
     const action = str(e.action).slice(0, 2000);
     const countQuery = COUNT_QUERY.test(action);
     const relevant =
-      phase === 'VERIFICATION' || /^\s*DONE\s*$/i.test(status) || (phase === null && countQuery);
+      phase === 'VERIFICATION' ||
+      /^\s*DONE\s*$/i.test(status) ||
+      (phase === null && (countQuery || /\bcount\b/i.test(action)));
     if (!relevant) continue;
     const msg = str(e.msg);
-    const pair = parseCounts(msg);
-    if (pair) return pair;
+    const pair = rawCounts(clip(msg));
+    if (pair) return done(pair);
     if (!countQuery) continue;
     const bare = BARE_COUNT.exec(msg.slice(0, 200));
     const value = toCount(bare?.[1]);
@@ -226,25 +367,25 @@ function countsFrom(lines: readonly TaskLog[], dstProject: string): Verification
     if (!pending) {
       pending = { value, target };
     } else if (target && !pending.target) {
-      return { source: pending.value, destination: value };
+      return done({ source: pending.value, destination: value });
     } else {
-      return { source: value, destination: pending.value };
+      return done({ source: value, destination: pending.value });
     }
   }
-  return null;
+  return { counts: null, failed: false };
 }
 
 /**
  * Row counts from the task's verification logs (VERIFICATION_* entries, newest first), for failed and passed
- * tasks alike; null when no entry states both counts. With the task, a pair of bare `select count(*)` results
- * is told apart by which one queried the target project.
+ * tasks alike; null when no entry states both counts, or a count query failed (-1). With the task, a pair
+ * of bare `select count(*)` results is told apart by which one queried the target project.
  */
 export function verificationFromLogs(
   logs: readonly TaskLog[] | null | undefined,
   task?: Task | null,
 ): VerificationCounts | null {
   try {
-    return countsFrom(chronological(logs), str(task?.dstDbName));
+    return countsFrom(chronological(logs), str(task?.dstDbName)).counts;
   } catch {
     return null;
   }
@@ -314,6 +455,15 @@ function baseVars(task: Task, ctx: DiagnosisContext, counts: VerificationCounts 
 }
 
 // ---- matching ----
+/** Found anywhere in the decisive entry, for every template: hosts, YARN applications, file paths. */
+const GLOBAL_CAPTURES: readonly RegExp[] = [
+  /(?:\/\/|@)(?<host>[\w-]+(?:\.[\w-]+)+)(?::\d+)?/,
+  /\bhost\s*[=:]?\s*['"]?(?<host>[\w-]+(?:\.[\w-]+)+)/i,
+  /(?<appId>application_\d+_\d+)/,
+  /(?<path>(?:hdfs|oss|s3a?):\/\/[^\s'",;]+)/,
+  /RAM\$(?<accountId>\d{6,})/i,
+];
+
 function test(matcher: Matcher, text: string, captures: Record<string, string>): boolean {
   for (const r of asList(matcher)) {
     if (!(r instanceof RegExp)) continue;
@@ -328,32 +478,74 @@ function test(matcher: Matcher, text: string, captures: Record<string, string>):
   return false;
 }
 
+/** Where the error came from, for a rule that says `source`, `detect` or a system of its own. */
+function systemFor(rule: DiagnosisRule, entry: LogEntry, sourceSystem: System | null): System {
+  const own = rule.system ?? 'detect';
+  if (own === 'source') {
+    if (entry.system !== 'unknown' && SYSTEMS[entry.system].side === 'source') return entry.system;
+    return sourceSystem ?? 'source';
+  }
+  if (own === 'detect') return entry.system !== 'unknown' ? entry.system : (sourceSystem ?? 'unknown');
+  return own;
+}
+
+function systemLabel(system: System): string {
+  return system === 'unknown' ? 'A service' : SYSTEMS[system].label;
+}
+
+interface MatchInput {
+  task: Task;
+  vars: Readonly<Vars>;
+  counts: CountResult;
+  sourceSystem: System | null;
+}
+
 function matchEntry(
   entry: LogEntry,
   rules: readonly DiagnosisRule[],
-  task: Task,
-  vars: Readonly<Vars>,
-  verification: VerificationCounts | null,
+  input: MatchInput,
+  position: number,
+  best: RuleMatch | null,
 ): RuleMatch | null {
+  const penalty = Math.min(position, 30);
+  let global: Record<string, string> | null = null;
   for (const rule of rules) {
     if (!rule || (!rule.status && !rule.msg && !rule.action && !rule.when)) continue;
+    const score = (rule.specificity ?? 30) - penalty;
+    if (best && score <= best.score) continue;
     if (rule.phases && (!entry.phase || !rule.phases.includes(entry.phase))) continue;
+    if (rule.systems && !rule.systems.includes(entry.system)) continue;
     const captures: Record<string, string> = {};
     try {
       if (rule.status && !test(rule.status, entry.status, captures)) continue;
       if (rule.msg && !test(rule.msg, entry.msg, captures)) continue;
       if (rule.action && !test(rule.action, entry.action, captures)) continue;
-      if (rule.capture) {
-        const text = entry.msg + '\n' + entry.action;
-        for (const r of asList(rule.capture)) test(r, text, captures);
+      const text = entry.msg + '\n' + entry.action;
+      if (rule.capture) for (const r of asList(rule.capture)) test(r, text, captures);
+      if (!global) {
+        global = {};
+        for (const r of GLOBAL_CAPTURES) test(r, entry.msg, global);
       }
-      if (rule.when && !rule.when({ task, entry, vars: { ...vars, ...captures }, verification })) continue;
+      for (const [k, v] of Object.entries(global)) if (!(k in captures)) captures[k] = v;
+      const system = systemFor(rule, entry, input.sourceSystem);
+      captures.systemLabel ??= systemLabel(system);
+      if (
+        rule.when &&
+        !rule.when({
+          task: input.task,
+          entry,
+          vars: { ...input.vars, ...captures },
+          verification: input.counts.counts,
+          countFailed: input.counts.failed,
+        })
+      )
+        continue;
+      best = { rule, entry, captures, system, score };
     } catch {
-      continue; // a custom rule that throws does not match
+      // a custom rule that throws does not match
     }
-    return { rule, entry, captures };
   }
-  return null;
+  return best;
 }
 
 interface Scan {
@@ -433,7 +625,7 @@ function pickEvidence(s: Scan, order: readonly number[], matched: number | null)
     .map((i) => evidenceLine(s.lines[i]!));
 }
 
-/** The first rule that explains the task's logs, with the entry it matched; null when none does. */
+/** The most specific rule that explains the task's logs, with the entry it matched; null when none does. */
 export function matchRule(
   task: Task,
   logs: readonly TaskLog[],
@@ -447,10 +639,13 @@ interface Analysis {
   scan: Scan;
   order: number[];
   match: RuleMatch | null;
-  counts: VerificationCounts | null;
+  counts: CountResult;
   vars: Vars;
   taskFailed: boolean;
   taskPhase: Phase | null;
+  /** The system of the most decisive entry, for an unexplained failure. */
+  decisiveSystem: System;
+  sourceSystem: System | null;
 }
 
 function analyse(
@@ -463,20 +658,32 @@ function analyse(
   const taskFailed = isFailed(taskStatus);
   const taskPhase = phaseOf(taskStatus);
   const counts = countsFrom(lines, str(task.dstDbName));
-  const vars = baseVars(task, ctx, counts);
+  const vars = baseVars(task, ctx, counts.counts);
+  const sourceSystem = SOURCE_SYSTEMS[str(ctx?.sourceType).toUpperCase()] ?? null;
   const s = scan(lines);
   const order = candidates(s, taskFailed);
   let match: RuleMatch | null = null;
+  let decisiveSystem: System = 'unknown';
   const list = Array.isArray(rules) ? rules : DEFAULT_RULES;
+  const input: MatchInput = { task, vars, counts, sourceSystem };
+  let position = 0;
   for (const i of order) {
     const entry = entryAt(lines, i, taskPhase);
     // A failed task failed in its own phase: entries of another phase belong to earlier attempts.
     if (taskFailed && taskPhase && entry.phase && entry.phase !== taskPhase) continue;
-    match = matchEntry(entry, list, task, vars, counts);
-    if (match) break;
+    if (decisiveSystem === 'unknown' && entry.system !== 'unknown' && isFailedOrError(lines[i]!))
+      decisiveSystem = entry.system;
+    match = matchEntry(entry, list, input, position, match);
+    position++;
   }
-  return { scan: s, order, match, counts, vars, taskFailed, taskPhase };
+  return { scan: s, order, match, counts, vars, taskFailed, taskPhase, decisiveSystem, sourceSystem };
 }
+
+function isFailedOrError(e: TaskLog): boolean {
+  return isFailed(str(e.status)) || ERROR_LIKE.test(str(e.msg).slice(0, 2000));
+}
+
+const render = (template: string, vars: Readonly<Vars>): string => redactText(renderTemplate(template, vars));
 
 /**
  * Cause and fix of a failed (or stuck) task, from its logs. `rules` replaces the default table (pass
@@ -485,7 +692,7 @@ function analyse(
 export function diagnoseTask(
   task: Task,
   logs: TaskLog[],
-  ctx: { region: string; source: string },
+  ctx: DiagnosisContext,
   rules: readonly DiagnosisRule[] = DEFAULT_RULES,
 ): Diagnosis {
   const t = (task !== null && typeof task === 'object' ? task : {}) as Task;
@@ -504,10 +711,13 @@ export function diagnoseTask(
   const lastPhase = lines.length > 0 ? phaseOf(str(lines[lines.length - 1]?.status)) : null;
   const phase: Phase | null =
     (taskFailed ? taskPhase : null) ?? match?.entry.phase ?? lastFailPhase ?? taskPhase ?? lastPhase ?? null;
+  const system: System =
+    match?.system ?? (a.decisiveSystem !== 'unknown' ? a.decisiveSystem : (a.sourceSystem ?? 'unknown'));
   const vars: Vars = {
     ...a.vars,
     phase: phase ?? undefined,
     phaseText: phase ? PHASE_TEXT[phase] : 'an unknown phase',
+    systemLabel: system === 'unknown' ? undefined : SYSTEMS[system].label,
   };
 
   const diagnosis: Diagnosis = {
@@ -518,25 +728,51 @@ export function diagnoseTask(
     cause: '',
     fix: '',
     evidence: pickEvidence(s, a.order, match?.entry.index ?? null),
+    system,
+    side: SYSTEMS[system].side,
   };
   if (match) {
     const v = { ...vars, ...match.captures };
     const { rule } = match;
     diagnosis.category = rule.category;
-    diagnosis.cause = renderTemplate(rule.cause, v);
-    diagnosis.fix = renderTemplate(rule.fix, v);
-    if (rule.command) diagnosis.command = renderTemplate(rule.command, v);
+    diagnosis.rule = rule.id;
+    diagnosis.cause = render(rule.cause, v);
+    diagnosis.fix = render(rule.fix, v);
+    if (rule.command) diagnosis.command = render(rule.command, v);
     if (rule.link) diagnosis.link = renderTemplate(rule.link, v);
   } else {
     const failed = taskFailed || s.lastFail >= 0;
     const text = !failed ? FALLBACK.stuck : lines.length === 0 ? FALLBACK.noLogs : FALLBACK.failed;
-    diagnosis.cause = renderTemplate(text.cause, vars);
-    diagnosis.fix = renderTemplate(text.fix, vars);
-    diagnosis.command = renderTemplate(FALLBACK.command, vars);
-    if ('link' in text) diagnosis.link = renderTemplate(text.link, vars);
+    const check =
+      system !== 'unknown'
+        ? CHECK_BY_SYSTEM[system]
+        : phase
+          ? CHECK_BY_PHASE[phase]
+          : CHECK_BY_SYSTEM.unknown;
+    const v: Vars = { ...vars, check: renderTemplate(check, vars) };
+    const decisive = s.lastFail >= 0 ? lines[s.lastFail] : undefined;
+    if (decisive)
+      for (const r of GLOBAL_CAPTURES) test(r, condense(str(decisive.msg)), v as Record<string, string>);
+    v.check = renderTemplate(check, v);
+    diagnosis.cause = render(text.cause, v);
+    diagnosis.fix = render(text.fix, v);
+    diagnosis.command = render(FALLBACK.command, v);
+    if ('link' in text) diagnosis.link = renderTemplate(String(text.link), v);
   }
-  if (counts) diagnosis.verification = { ...counts };
+  if (counts.counts) diagnosis.verification = { ...counts.counts };
+  diagnosis.summary = summaryLine(diagnosis.category, system, phase);
   return diagnosis;
+}
+
+/** "out of memory · YARN (transfer) · data phase". */
+export function summaryLine(category: DiagnosisCategory, system: System, phase: Phase | null): string {
+  return [
+    CATEGORY_LABELS[category] ?? CATEGORY_LABELS.unknown,
+    system !== 'unknown' ? SYSTEMS[system].label : null,
+    phase ? PHASE_TEXT[phase].replace(/^the /, '') : null,
+  ]
+    .filter((x) => x !== null)
+    .join(' · ');
 }
 
 // ---- many tasks ----
@@ -548,6 +784,8 @@ export interface DiagnosisGroup {
   tables: string[];
   /** The first diagnosis of the group, for its cause and fix. */
   example: Diagnosis;
+  /** Every diagnosis of the group, in input order. */
+  diagnoses: Diagnosis[];
 }
 
 export interface DiagnosisSummary {
@@ -556,9 +794,14 @@ export interface DiagnosisSummary {
   groups: DiagnosisGroup[];
   /** E.g. "12 tasks: permission on target project (10), verification mismatch (2)". */
   text: string;
+  /** The diagnoses summarised, in input order. */
+  diagnoses: Diagnosis[];
 }
 
-/** Groups the diagnoses of a job's failed tasks by category, with counts. */
+/**
+ * Groups the diagnoses of a job's failed tasks by category, with counts: the value the watcher's failure
+ * posts, the job summary and `/mms diagnose` draw, so no renderer groups causes itself.
+ */
 export function summarizeDiagnoses(diagnoses: readonly Diagnosis[]): DiagnosisSummary {
   const list = Array.isArray(diagnoses) ? diagnoses.filter((d) => d !== null && typeof d === 'object') : [];
   const rank = Object.keys(CATEGORY_LABELS);
@@ -567,11 +810,20 @@ export function summarizeDiagnoses(diagnoses: readonly Diagnosis[]): DiagnosisSu
     const category: DiagnosisCategory = d.category in CATEGORY_LABELS ? d.category : 'unknown';
     let g = byCategory.get(category);
     if (!g) {
-      g = { category, label: CATEGORY_LABELS[category], count: 0, taskIds: [], tables: [], example: d };
+      g = {
+        category,
+        label: CATEGORY_LABELS[category],
+        count: 0,
+        taskIds: [],
+        tables: [],
+        example: d,
+        diagnoses: [],
+      };
       byCategory.set(category, g);
     }
     g.count++;
     g.taskIds.push(d.taskId);
+    g.diagnoses.push(d);
     if (!g.tables.includes(d.table)) g.tables.push(d.table);
   }
   const groups = [...byCategory.values()].sort(
@@ -581,5 +833,5 @@ export function summarizeDiagnoses(diagnoses: readonly Diagnosis[]): DiagnosisSu
   const head = `${total} ${total === 1 ? 'task' : 'tasks'}`;
   const text =
     groups.length === 0 ? head : `${head}: ${groups.map((g) => `${g.label} (${g.count})`).join(', ')}`;
-  return { total, groups, text };
+  return { total, groups, text, diagnoses: list };
 }

@@ -46,7 +46,7 @@ const PROSE = new Set(
   (
     'is was are were has have had expired invalid missing required incorrect wrong empty found not the for ' +
     'and with from must should will cannot could does authentication authorization verification mismatch ' +
-    'provided given supplied rejected denied failed failure error exception refresh renewal lifetime length ' +
+    'provided given supplied rejected denied failed failure error exception refresh renewal lifetime length yes no ' +
     'policy file path value field type format request response header parameter configured present user ' +
     'username account principal'
   ).split(' '),

@@ -1,7 +1,13 @@
 // `diagnose`: failed tasks of a job (or one task), their causes and fixes from the task logs, and the
 // verification results, from the same rules the watcher uses (src/diagnosis/diagnose.ts).
 import { z } from 'zod';
-import { type Diagnosis, diagnoseTask, verificationFromLogs } from '../diagnosis/diagnose.js';
+import {
+  type Diagnosis,
+  type DiagnosisContext,
+  diagnoseTask,
+  summarizeDiagnoses,
+  verificationFromLogs,
+} from '../diagnosis/diagnose.js';
 import { MmsError } from '../mms/errors.js';
 import { ResolveError } from '../mms/resolve.js';
 import type { DataSource, Job, Task } from '../mms/schemas.js';
@@ -30,6 +36,13 @@ export interface FailureReport {
   verification: VerificationResult[];
 }
 
+/** Fixes name the source by its name (`/mms retry-task hive-prod 7620`); its type names the source system. */
+const diagnosisContext = (ctx: OpContext, s: DataSource): DiagnosisContext => ({
+  region: ctx.region,
+  source: s.name || String(s.id),
+  sourceType: s.type ?? null,
+});
+
 /** One ListMmsTasks per failed status (the filter takes one value), then the logs of each failed task. */
 export async function diagnoseFailures(ctx: OpContext, s: DataSource, job: Job): Promise<FailureReport> {
   const jobId = job.id;
@@ -45,7 +58,7 @@ export async function diagnoseFailures(ctx: OpContext, s: DataSource, job: Job):
   const verification: VerificationResult[] = [];
   for (const t of detailed) {
     const entries = await ctx.mms.listTaskLogs(s.id, t.id);
-    diagnoses.push(diagnoseTask(t, entries, { region: ctx.region, source: String(s.id) }));
+    diagnoses.push(diagnoseTask(t, entries, diagnosisContext(ctx, s)));
     const v = verificationFromLogs(entries);
     if (v) verification.push({ table: taskTable(t, job), ...v, ok: v.source === v.destination });
   }
@@ -83,17 +96,29 @@ export const diagnose: ReadOp<{ source: string; target: string }> = {
       const entries = await ctx.mms.listTaskLogs(s.id, t.id);
       const v = verificationFromLogs(entries);
       const diagnoses = /FAILED/.test(t.status ?? '')
-        ? [diagnoseTask(t, entries, { region: ctx.region, source: String(s.id) })]
+        ? [diagnoseTask(t, entries, diagnosisContext(ctx, s))]
         : [];
       const table = taskTable(t, await jobOf(ctx, s.id, t));
       const verification = v ? [{ table, ...v, ok: v.source === v.destination }] : [];
-      return diagnosisMessage(s, `task ${t.id} (${table})`, diagnoses, verification, ctx.render);
+      return diagnosisMessage(
+        s,
+        `task ${t.id} (${table})`,
+        summarizeDiagnoses(diagnoses),
+        verification,
+        ctx.render,
+      );
     }
     const j = target.job;
     const report = await diagnoseFailures(ctx, s, j);
     const more = report.failedTotal - report.diagnoses.length;
     const subject = `job ${ref(j)}${more > 0 ? ` — ${report.failedTotal} failed tasks, first ${report.diagnoses.length} read` : ''}`;
-    return diagnosisMessage(s, subject, report.diagnoses, report.verification, ctx.render);
+    return diagnosisMessage(
+      s,
+      subject,
+      summarizeDiagnoses(report.diagnoses),
+      report.verification,
+      ctx.render,
+    );
   },
 };
 

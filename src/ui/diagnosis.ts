@@ -1,6 +1,6 @@
 // Diagnosis of failed tasks: causes, fixes, commands, evidence, and verification counts.
 import type { Button, KnownBlock } from '@slack/types';
-import type { Diagnosis, DiagnosisCategory } from '../diagnosis/diagnose.js';
+import type { Diagnosis, DiagnosisCategory, DiagnosisSummary } from '../diagnosis/diagnose.js';
 import { bareCommand, runButton, withRegion } from './actions.js';
 import { codeBlock, esc, inlineCode, mdLink, truncate } from './escape.js';
 import { exactCount } from './format.js';
@@ -19,12 +19,26 @@ const CATEGORY_LABEL: Record<DiagnosisCategory, string> = {
   'permission-target': '🔒 Missing grants in the target project',
   'permission-ram': '🔒 Missing RAM permission',
   'service-linked-role': '🔒 Service-linked role missing',
+  'permission-source': '🔒 No read access at the source',
+  credentials: '🔑 Credentials rejected',
+  'clock-skew': '🕰️ Clocks out of sync',
   'source-connectivity': '📡 Source unreachable',
+  'target-connectivity': '📡 MaxCompute endpoint unreachable',
   'schema-mismatch': '🧩 Schema mismatch',
+  'type-conversion': '🧩 Column type does not convert',
   'table-missing': '🕳️ Table or partition gone at the source',
   'partition-filter-empty': '🔎 Partition filter matched nothing',
-  quota: '📦 No quota bound to the target project',
+  'invalid-partition': '🧱 Partition value not allowed in MaxCompute',
+  limit: '🧱 MaxCompute hard limit reached',
+  conflict: '🔀 Concurrent write or expired session',
+  quota: '📦 Quota exhausted or not bound',
+  'rate-limit': '🚦 Throttled (rate limit)',
+  memory: '💥 Out of memory',
+  timeout: '⏱️ Query timed out',
+  'corrupt-source': '🧨 Corrupt files at the source',
+  'tooling-missing': '🧰 Migration UDTF or function missing at the source',
   'verification-mismatch': '🧮 Row counts differ after migration',
+  'verification-error': '🧮 Verification could not count rows',
   'schema-layer': '🗂️ Target schema layer missing or mapping wrong',
   unknown: '❔ Unrecognised failure',
 };
@@ -36,14 +50,30 @@ const DIAGNOSIS_BUDGET = 9000;
 /** Commands that may become buttons: retries (which ask for confirmation anyway). */
 const RUNNABLE = /^(retry-task|retry)\s/;
 
-function commandParts(d: Diagnosis, ctx: RenderCtx): { text: string; button: Button | null } | null {
+/** The command as shown names the source; its button carries the source's id, which cannot be renamed. */
+function byId(command: string, source: SourceRef): string {
+  const m = /^(retry-task|retry)\s+(?:"((?:[^"\\]|\\.)*)"|(\S+))(\s.*)?$/.exec(command);
+  if (!m) return command;
+  const name = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : m[3];
+  return name === source.name ? `${m[1]} ${source.id}${m[4] ?? ''}` : command;
+}
+
+function commandParts(
+  d: Diagnosis,
+  source: SourceRef,
+  ctx: RenderCtx,
+): { text: string; button: Button | null } | null {
   if (!d.command) return null;
   const bare = bareCommand(d.command);
   const command = withRegion(bare, ctx);
   return {
     text: inlineCode(`/mms ${truncate(command, 300)}`),
     button: RUNNABLE.test(bare)
-      ? runButton(bare.startsWith('retry-task') ? `Retry task ${d.taskId}` : 'Retry job', command, 'primary')
+      ? runButton(
+          bare.startsWith('retry-task') ? `Retry task ${d.taskId}` : 'Retry job',
+          withRegion(byId(bare, source), ctx),
+          'primary',
+        )
       : null,
   };
 }
@@ -53,7 +83,11 @@ function link(d: Diagnosis): string {
 }
 
 function where(d: Diagnosis): string {
-  return `*${esc(d.table)}* ${inlineCode(`task #${d.taskId}`)}${d.phase ? ` · ${esc(d.phase)} phase` : ''}`;
+  const system = d.summary ? ` · ${esc(d.summary.split(' · ').slice(1).join(' · '))}` : '';
+  return (
+    `*${esc(d.table)}* ${inlineCode(`task #${d.taskId}`)}` +
+    (system || (d.phase ? ` · ${esc(d.phase)} phase` : ''))
+  );
 }
 
 function evidenceBlock(evidence: string[], max = 900): string {
@@ -84,8 +118,8 @@ export function verificationTable(rows: VerificationRow[], maxRows = 30): string
   return codeBlock(lines.join('\n'), 2900);
 }
 
-function single(d: Diagnosis, ctx: RenderCtx): Unit {
-  const c = commandParts(d, ctx);
+function single(d: Diagnosis, source: SourceRef, ctx: RenderCtx): Unit {
+  const c = commandParts(d, source, ctx);
   const text =
     `${CATEGORY_LABEL[d.category] ?? esc(d.category)} — ${where(d)}\n` +
     `*Cause:* ${esc(truncate(d.cause, 600))}\n*Fix:* ${esc(truncate(d.fix, 800))}${link(d)}` +
@@ -104,18 +138,15 @@ interface Unit {
   tasks: number;
 }
 
-function grouped(diagnoses: Diagnosis[], ctx: RenderCtx): Unit[] {
-  const groups = new Map<DiagnosisCategory, Diagnosis[]>();
-  for (const d of diagnoses) groups.set(d.category, [...(groups.get(d.category) ?? []), d]);
+function grouped(summary: DiagnosisSummary, source: SourceRef, ctx: RenderCtx): Unit[] {
   const out: Unit[] = [];
-  const sorted = [...groups.entries()].sort((a, b) => b[1].length - a[1].length);
-  for (const [category, list] of sorted) {
+  for (const { category, diagnoses: list } of summary.groups) {
     const first = list[0]!;
     const tasks = list.slice(0, 10).map((d) => `${esc(truncate(d.table, 40))} ${inlineCode(`#${d.taskId}`)}`);
-    const c = commandParts(first, ctx);
+    const c = commandParts(first, source, ctx);
     const buttons: Button[] = [];
     for (const d of list) {
-      const p = commandParts(d, ctx);
+      const p = commandParts(d, source, ctx);
       if (p?.button && buttons.length < 5) buttons.push(p.button);
     }
     const blocks: KnownBlock[] = [divider()];
@@ -139,23 +170,22 @@ function grouped(diagnoses: Diagnosis[], ctx: RenderCtx): Unit[] {
   return out;
 }
 
+/** Diagnoses of a job or a task, drawn from the diagnosis module's summary (grouped and counted there). */
 export function diagnosisMessage(
   source: SourceRef,
   subject: string,
-  diagnoses: Diagnosis[],
+  report: DiagnosisSummary,
   verification: VerificationRow[],
   ctx: RenderCtx,
 ): SlackMessage {
+  const diagnoses = report.diagnoses;
   const blocks: KnownBlock[] = [header(`Diagnosis · ${subject}`)];
-  const counts = new Map<DiagnosisCategory, number>();
-  for (const d of diagnoses) counts.set(d.category, (counts.get(d.category) ?? 0) + 1);
   const summary =
     diagnoses.length === 0
       ? '✅ No failed tasks found.'
       : `❌ ${exactCount(diagnoses.length)} failed task${diagnoses.length === 1 ? '' : 's'}: ` +
-        [...counts.entries()]
-          .sort((a, b) => b[1] - a[1])
-          .map(([c, n]) => `${exactCount(n)} × ${CATEGORY_LABEL[c] ?? esc(c)}`)
+        report.groups
+          .map((g) => `${exactCount(g.count)} × ${CATEGORY_LABEL[g.category] ?? esc(g.label)}`)
           .join(' · ');
   blocks.push(
     section(
@@ -177,7 +207,9 @@ export function diagnosisMessage(
 
   // Causes first, as many as fit beside the verification table; the rest are counted.
   const units =
-    diagnoses.length > GROUP_ABOVE ? grouped(diagnoses, ctx) : diagnoses.map((d) => single(d, ctx));
+    diagnoses.length > GROUP_ABOVE
+      ? grouped(report, source, ctx)
+      : diagnoses.map((d) => single(d, source, ctx));
   let budget = DIAGNOSIS_BUDGET - blockTextLength(tail);
   const buttons: Button[] = [];
   let left = 0;

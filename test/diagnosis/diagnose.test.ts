@@ -184,7 +184,7 @@ const cases: Case[] = [
     status: 'SCHEMA_FAILED',
     logs: () =>
       schemaFails('Authentication failed: invalid username or password', 'connect hive://10.0.3.4:10000'),
-    category: 'source-connectivity',
+    category: 'credentials',
     rule: 'source-auth-failed',
     fix: ['credentials of data source hive-prod'],
   },
@@ -193,7 +193,7 @@ const cases: Case[] = [
     status: 'SCHEMA_FAILED',
     logs: () =>
       schemaFails("java.sql.SQLException: Access denied for user 'hive'@'10.0.3.17' (using password: YES)"),
-    category: 'source-connectivity',
+    category: 'permission-source',
     rule: 'source-access-denied',
   },
   {
@@ -204,8 +204,9 @@ const cases: Case[] = [
         'org.apache.hadoop.security.AccessControlException: Permission denied: user=mma, access=READ_EXECUTE, ' +
           'inode="/user/hive/warehouse/sales.db/orders":hive:hadoop:drwx------',
       ),
-    category: 'source-connectivity',
-    rule: 'source-access-denied',
+    category: 'permission-source',
+    rule: 'hdfs-permission-denied',
+    cause: ['mma', 'READ_EXECUTE', '/user/hive/warehouse/sales.db/orders'],
   },
   {
     name: 'MaxCompute source project denies (the project is not the target)',
@@ -215,7 +216,7 @@ const cases: Case[] = [
         "ODPS-0420095: Access Denied - Authorization Failed [4019], You have NO privilege 'odps:Select' on " +
           '{acs:odps:*:projects/old_sales/tables/orders}.',
       ),
-    category: 'source-connectivity',
+    category: 'permission-source',
     rule: 'source-project-denied',
     cause: ['old_sales', 'odps:Select'],
   },
@@ -382,7 +383,7 @@ const cases: Case[] = [
     logs: () => dataFails('ODPS-0130111: Quota not bound to project mc_sales'),
     category: 'quota',
     rule: 'quota-unavailable',
-    fix: ['Bind a quota to mc_sales', RETRY],
+    fix: ['Bind a compute quota to mc_sales', RETRY],
   },
   {
     name: 'project not bound to any quota',
@@ -447,10 +448,8 @@ describe('diagnoseTask: one rule per realistic log', () => {
     expect(d.evidence.at(-1)).toMatch(/^\[[A-Z_]+\] /);
   });
 
-  it('covers every category but unknown', () => {
-    const covered = new Set(cases.map((c) => c.category));
-    const all = Object.keys(CATEGORY_LABELS).filter((k) => k !== 'unknown');
-    expect([...covered].sort()).toEqual(all.sort());
+  it('names only known categories', () => {
+    for (const c of cases) expect(Object.keys(CATEGORY_LABELS)).toContain(c.category);
   });
 });
 
@@ -727,10 +726,23 @@ describe('which entry decides', () => {
     expect(d.fix).toContain('ADD USER RAM$1234567890123456:role/AliyunServiceRoleForMaxComputeMMS;');
   });
 
-  it('reversing the rules changes the verdict (order matters)', () => {
+  it('the most specific rule wins, whatever the order of the table', () => {
     const logs = schemaFails('ODPS-0420095: Access Denied - ServiceLinkedRole not found');
     const reversed = [...DEFAULT_RULES].reverse();
-    expect(diagnoseTask(orderTask('SCHEMA_FAILED'), logs, CTX, reversed).category).toBe('permission-target');
+    expect(diagnoseTask(orderTask('SCHEMA_FAILED'), logs, CTX, reversed).category).toBe(
+      'service-linked-role',
+    );
+    // Without the role rule, the same message is a grant problem.
+    const without = DEFAULT_RULES.filter((r) => r.id !== 'service-linked-role-missing');
+    expect(diagnoseTask(orderTask('SCHEMA_FAILED'), logs, CTX, without).category).toBe('permission-target');
+  });
+
+  it('among rules equally specific, the first in the table wins', () => {
+    const a: DiagnosisRule = { id: 'a', category: 'quota', msg: /boom/, cause: 'A.', fix: 'A.' };
+    const b: DiagnosisRule = { id: 'b', category: 'memory', msg: /boom/, cause: 'B.', fix: 'B.' };
+    const logs = dataFails('boom');
+    expect(diagnoseTask(orderTask('DATA_FAILED'), logs, CTX, [a, b]).rule).toBe('a');
+    expect(diagnoseTask(orderTask('DATA_FAILED'), logs, CTX, [b, a]).rule).toBe('b');
   });
 
   it('the newest attempt decides: an old Access Denied, then a retry that fails verification', () => {
@@ -787,6 +799,7 @@ describe('custom rules', () => {
   const custom: DiagnosisRule = {
     id: 'tunnel-slot',
     category: 'quota',
+    specificity: 95,
     phases: ['DATA'],
     msg: /TunnelSlotExhausted(?: on (?<tunnel>[\w-]+))?/i,
     cause: 'Tunnel slots of {dstProject} are exhausted[[ on {tunnel}]].',
@@ -795,7 +808,7 @@ describe('custom rules', () => {
     link: 'https://maxcompute.console.aliyun.com/{region}/tunnel',
   };
 
-  it('a rule put first wins, with captures and templates filled', () => {
+  it('a more specific custom rule wins, with captures and templates filled', () => {
     const logs = dataFails('TunnelSlotExhausted on shared-tunnel: resource insufficient');
     const d = diagnoseTask(orderTask('DATA_FAILED'), logs, CTX, [custom, ...DEFAULT_RULES]);
     expect(d).toMatchObject({
@@ -805,8 +818,8 @@ describe('custom rules', () => {
       command: RETRY,
       link: 'https://maxcompute.console.aliyun.com/cn-hangzhou/tunnel',
     });
-    // With the default table only, the same message is the generic quota rule.
-    expect(matchRule(orderTask('DATA_FAILED'), logs)?.rule.id).toBe('quota-unavailable');
+    // With the default table only, the same message is the Tunnel quota rule.
+    expect(matchRule(orderTask('DATA_FAILED'), logs)?.rule.id).toBe('tunnel-flow-exceeded');
   });
 
   it('optional segments drop out when their variable is missing; phases restrict', () => {
@@ -840,19 +853,26 @@ describe('the default table', () => {
   it('has unique ids, valid categories, and templates that render fully', () => {
     const ids = DEFAULT_RULES.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
-    const vars: Record<string, string> = {};
-    for (const name of [
-      'table db srcTable target dstProject dstSchema targetSchema dstTable partition source region job task status',
-      'phase phaseText srcCount dstCount diffText accountId privilege deniedProject ramAction',
-    ]
-      .join(' ')
-      .split(' ')) {
-      vars[name] = 'v';
-    }
+    const base = (
+      'table db srcTable target dstProject dstSchema targetSchema dstTable partition source region job task ' +
+      'status phase phaseText systemLabel srcCount dstCount diffText host appId path accountId'
+    ).split(' ');
+    /** Literal placeholders the reader fills in, shown as they are. */
+    const literal = /<(?:filter|account|range|keytab|principal|db|path)>/g;
+    const groups = (m: RegExp | readonly RegExp[] | undefined): string[] =>
+      (m === undefined ? [] : m instanceof RegExp ? [m] : [...m]).flatMap((r) =>
+        [...r.source.matchAll(/\(\?<(\w+)>/g)].map((g) => g[1]!),
+      );
     for (const r of DEFAULT_RULES) {
       expect(Object.keys(CATEGORY_LABELS)).toContain(r.category);
+      expect(r.specificity ?? 30).toBeGreaterThan(0);
+      const known = new Set([...base, ...groups(r.msg), ...groups(r.capture), ...groups(r.action)]);
+      const vars = Object.fromEntries([...known].map((k) => [k, 'v']));
       for (const t of [r.cause, r.fix, r.command ?? '', r.link ?? '']) {
-        const out = renderTemplate(t, vars).replaceAll('<filter>', '');
+        // Outside `[[ … ]]`, a template may only use variables that always have a value or that the rule captures.
+        for (const m of t.replace(/\[\[[\s\S]*?\]\]/g, '').matchAll(/\{(\w+)\}/g))
+          expect(known.has(m[1]!), `${r.id}: {${m[1]}}`).toBe(true);
+        const out = renderTemplate(t, vars).replaceAll(literal, '');
         expect(out, `${r.id}: ${t}`).not.toMatch(/<\w+>|\{\w+\}|\[\[/);
       }
       if (r.command) expect(r.command).toMatch(/^\/mms /);
@@ -905,10 +925,10 @@ describe('summarizeDiagnoses', () => {
 
   it('ties follow the category order; singular; empty', () => {
     expect(summarizeDiagnoses([diag(1, 'unknown'), diag(2, 'quota')]).text).toBe(
-      '2 tasks: no quota on target project (1), unknown cause (1)',
+      '2 tasks: quota exhausted or unbound (1), unknown cause (1)',
     );
-    expect(summarizeDiagnoses([diag(1, 'quota')]).text).toBe('1 task: no quota on target project (1)');
-    expect(summarizeDiagnoses([])).toEqual({ total: 0, groups: [], text: '0 tasks' });
+    expect(summarizeDiagnoses([diag(1, 'quota')]).text).toBe('1 task: quota exhausted or unbound (1)');
+    expect(summarizeDiagnoses([])).toEqual({ total: 0, groups: [], text: '0 tasks', diagnoses: [] });
   });
 
   it('summarises real diagnoses of a job', () => {
@@ -922,5 +942,105 @@ describe('summarizeDiagnoses', () => {
     const s = summarizeDiagnoses([d1, d2, d3]);
     expect(s.text).toBe('3 tasks: permission on target project (2), verification mismatch (1)');
     expect(s.groups[0]!.tables).toEqual(['sales.orders']);
+  });
+});
+
+describe('whole log, exception chains and systems', () => {
+  it('a count that failed (-1) is not a mismatch: with no reason in the logs it says the count failed', () => {
+    const logs = [
+      ...dataOk(),
+      entry('VERIFICATION_FAILED', 'compare hive and odps count', 'hive Count: -1, odps Count: 1203117'),
+    ];
+    const d = diagnoseTask(orderTask('VERIFICATION_FAILED'), logs, CTX);
+    expect(d.category).toBe('verification-error');
+    expect(d.verification).toBeUndefined();
+    expect(verificationFromLogs(logs)).toBe(null);
+    expect(d.fix).toContain('/mms logs hive-prod 7680');
+  });
+
+  it('reads MMA count lines: named counts and per-partition counts', () => {
+    expect(parseCounts('hive Count: 1203331, odps Count: 1203117')).toEqual({
+      source: 1203331,
+      destination: 1203117,
+    });
+    expect(parseCounts('src: 10, dsc: 10')).toEqual({ source: 10, destination: 10 });
+    const logs = [
+      ...dataOk(),
+      entry(
+        'VERIFICATION_FAILED',
+        'compare a and b count',
+        'src table vs dst table:\nds=1: 100, 100\nds=2: 7, 5 not equal!\n',
+      ),
+    ];
+    expect(verificationFromLogs(logs)).toEqual({ source: 107, destination: 105 });
+  });
+
+  it('the same words from different systems get different causes: quota', () => {
+    const bq = diagnoseTask(
+      orderTask('DATA_FAILED'),
+      dataFails(
+        'google.api_core.exceptions.Forbidden: 403 Quota exceeded: Your project exceeded quota for concurrent queries.',
+      ),
+      { ...CTX, sourceType: 'BIGQUERY' },
+    );
+    const tunnel = diagnoseTask(
+      orderTask('DATA_FAILED'),
+      dataFails('TunnelException: ErrorCode=FlowExceeded, ErrorMessage=Your flow quota is exceeded'),
+      CTX,
+    );
+    const mc = diagnoseTask(orderTask('DATA_FAILED'), dataFails('ODPS-0420061: Fail to get quota'), CTX);
+    expect([bq.system, tunnel.system, mc.system]).toEqual(['bigquery', 'tunnel', 'maxcompute']);
+    expect(bq.fix).toContain('Google Cloud console');
+    expect(tunnel.fix).toContain('Tunnel');
+    expect(mc.fix).toContain('Bind a compute quota to mc_sales');
+  });
+
+  it('a network error naming a MaxCompute endpoint is not blamed on the source', () => {
+    const d = diagnoseTask(
+      orderTask('DATA_FAILED'),
+      dataFails('java.net.ConnectException: Connection timed out to dt.cn-hangzhou.maxcompute.aliyun.com:80'),
+      CTX,
+    );
+    expect(d.category).toBe('target-connectivity');
+    expect(d.system).toBe('tunnel');
+    expect(d.side).toBe('transfer');
+    const src = diagnoseTask(orderTask('DATA_FAILED'), dataFails('Connection refused'), {
+      ...CTX,
+      sourceType: 'BIGQUERY',
+    });
+    expect([src.category, src.system, src.side]).toEqual(['source-connectivity', 'bigquery', 'source']);
+  });
+
+  it('a Hive error wrapping a MaxCompute denial is the target’s, found past the stack frames', () => {
+    const frames = Array.from(
+      { length: 400 },
+      (_, i) => `\tat org.apache.hive.Frame${i}.run(Frame.java:${i})`,
+    );
+    const msg = [
+      'java.sql.SQLException: Error while processing statement: FAILED: Execution Error, return code 2 from org.apache.hadoop.hive.ql.exec.mr.MapRedTask',
+      ...frames,
+      "Caused by: com.aliyun.odps.OdpsException: ODPS-0420095: Access Denied - You have no privilege 'odps:Update' on {acs:odps:*:projects/mc_sales/tables/orders}",
+      ...frames,
+    ].join('\n');
+    const d = diagnoseTask(orderTask('DATA_FAILED'), dataFails(msg), CTX);
+    expect(d.category).toBe('permission-target');
+    expect(d.system).toBe('maxcompute');
+    expect(d.cause).toContain('odps:Update');
+    expect(d.summary).toBe('permission on target project · MaxCompute target project · data phase');
+  });
+
+  it('an earlier, more telling row beats a vague failing row', () => {
+    const logs = [
+      ...schemaOk(),
+      entry(
+        'DATA_DOING',
+        SQL.insert,
+        'Container killed on request. Exit code is 143, container_1717_0001_01_000002 exceeded memory',
+      ),
+      entry('DATA_FAILED', 'migrate data', 'task failed, see previous logs'),
+    ];
+    const d = diagnoseTask(orderTask('DATA_FAILED'), logs, CTX);
+    expect(d.category).toBe('memory');
+    expect(d.system).toBe('yarn');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Diagnosis, DiagnosisCategory } from '../../src/diagnosis/diagnose.js';
+import { type Diagnosis, type DiagnosisCategory, summarizeDiagnoses } from '../../src/diagnosis/diagnose.js';
 import { diagnosisMessage, verificationTable } from '../../src/ui/diagnosis.js';
 import { ctx, offCtx, source } from './fixtures.js';
 import { expectNoInjection, INJECT } from './inject.js';
@@ -36,7 +36,7 @@ describe('diagnosisMessage', () => {
     const m = diagnosisMessage(
       source,
       'job sales_orders_2025 (#10)',
-      [verificationMismatch, grants],
+      summarizeDiagnoses([verificationMismatch, grants]),
       [],
       ctx,
     );
@@ -54,12 +54,18 @@ describe('diagnosisMessage', () => {
   });
   it('only retry commands become buttons; off-region commands carry --region', () => {
     const scan: Diagnosis = { ...grants, taskId: 1, category: 'table-missing', command: '/mms scan 2000015' };
-    const m = diagnosisMessage(source, 'task 1', [scan, verificationMismatch], [], offCtx);
+    const m = diagnosisMessage(
+      source,
+      'task 1',
+      summarizeDiagnoses([scan, verificationMismatch]),
+      [],
+      offCtx,
+    );
     expect(runCommands(m)).toEqual(['retry-task 2000015 7680 --region cn-shanghai']);
     expect(textOf(m)).toContain('`/mms scan 2000015 --region cn-shanghai`');
   });
   it('no diagnoses: says so', () => {
-    const m = diagnosisMessage(source, 'job x (#1)', [], [], ctx);
+    const m = diagnosisMessage(source, 'job x (#1)', summarizeDiagnoses([]), [], ctx);
     assertWithinLimits(m);
     expect(textOf(m)).toContain('No failed tasks found');
   });
@@ -91,7 +97,7 @@ describe('diagnosisMessage', () => {
       destination: i % 3 ? 1000 + i : 990 + i,
       ok: i % 3 !== 0,
     }));
-    const m = diagnosisMessage(source, 'job big (#11)', diagnoses, verification, ctx);
+    const m = diagnosisMessage(source, 'job big (#11)', summarizeDiagnoses(diagnoses), verification, ctx);
     assertWithinLimits(m);
     expectNoInjection(m);
     const t = textOf(m);
