@@ -1,6 +1,7 @@
 // `npm run sandbox`: the whole bot on this machine with no cloud account (docs/sandbox.md).
 // PORT: the page's port (default 3100). SANDBOX_DB: the SQLite file (default ./data/sandbox.db).
 // SANDBOX_STEP_MS: how often the simulator moves jobs along (default 1500). LOG_LEVEL (default warn).
+// SANDBOX_NULL_STRINGS=1: the simulator answers "null" for absent strings, as the official MMS sample does.
 import { label } from './sandbox/people.js';
 import { startSandbox } from './sandbox/server.js';
 
@@ -11,6 +12,7 @@ const sandbox = await startSandbox({
   port: number(env.PORT, 3100),
   dbPath: env.SANDBOX_DB || './data/sandbox.db',
   autoStepMs: number(env.SANDBOX_STEP_MS, 1500),
+  nullStrings: env.SANDBOX_NULL_STRINGS === '1' || env.SANDBOX_NULL_STRINGS === 'true',
   logLevel: env.LOG_LEVEL || 'warn',
 }).catch((e: unknown) => {
   console.error(`mms sandbox could not start: ${e instanceof Error ? e.message : String(e)}`);

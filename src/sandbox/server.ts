@@ -39,6 +39,8 @@ export interface SandboxOptions {
   watchIntervalSeconds?: number;
   /** Simulator seed (the demo world is the same for a seed). Default 7. */
   seed?: number;
+  /** The simulator sends "null" for absent strings, as the official MMS sample does. Default false. */
+  nullStrings?: boolean;
   /** Default: pino at `logLevel` on stderr. */
   logger?: Logger;
   /** Default `warn`. */
@@ -74,7 +76,11 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     }
   };
   try {
-    const sim = await startSimulator({ seed: o.seed ?? 7, autoStepMs: o.autoStepMs ?? 1500 });
+    const sim = await startSimulator({
+      seed: o.seed ?? 7,
+      autoStepMs: o.autoStepMs ?? 1500,
+      nullStrings: o.nullStrings ?? false,
+    });
     cleanups.push(() => sim.close());
 
     const workspace = new Workspace({ logger, token: UI_TOKEN });

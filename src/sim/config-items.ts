@@ -190,7 +190,9 @@ function build(def: ItemDef, lang: Lang, values: Record<string, string>): Config
     required: def.required ?? false,
     enums: def.enums ?? [],
     value: values[def.key] ?? def.value ?? '',
-    subItems: def.subItems ? def.subItems.map((s) => build(s, lang, values)) : null,
+    ...(def.subItems
+      ? { subItems: Object.fromEntries(def.subItems.map((s) => [s.key, build(s, lang, values)])) }
+      : {}),
   };
 }
 
@@ -205,5 +207,5 @@ export function configCatalog(
 }
 
 export function configItem(key: string, value: string, type = 'string'): ConfigItem {
-  return { key, name: key, desc: '', type, required: false, enums: [], value, subItems: null };
+  return { key, name: key, desc: '', type, required: false, enums: [], value };
 }

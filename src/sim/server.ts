@@ -34,6 +34,12 @@ export interface SimOptions {
   taskConcurrency?: number;
   /** Clamp pageSize to this (default: no maximum, as documented). */
   maxPageSize?: number;
+  /**
+   * Absent strings as the official sample sends them: the string "null" (`"errorMsg":"null"`). By
+   * default an absent field is left out. Either way an answer holds only the fields and types of the
+   * official response models (docs/mms-response-models.json).
+   */
+  nullStrings?: boolean;
 }
 
 export interface SimCall {
@@ -89,6 +95,18 @@ const json = (status: number, body: unknown): RawResponse => ({
   status,
   contentType: 'application/json;charset=utf-8',
   body: JSON.stringify(body),
+});
+
+/**
+ * A success envelope on the wire. Views write an absent string as null and leave other absent fields
+ * undefined (see views.ts), so null here always stands for a string: left out, or "null".
+ */
+const success = (requestId: string, data: unknown, nullStrings: boolean): RawResponse => ({
+  status: 200,
+  contentType: 'application/json;charset=utf-8',
+  body: JSON.stringify({ requestId, data }, (_k, v: unknown) =>
+    v === null ? (nullStrings ? 'null' : undefined) : v,
+  ),
 });
 
 export async function startSimulator(opts: SimOptions = {}): Promise<MmsSimulator> {
@@ -198,7 +216,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<MmsSimulato
       };
       const data = resolved.route.handler(ctx);
       if (injected) return injectedResponse(injected, rid, hostId);
-      return json(200, { requestId: rid, data });
+      return success(rid, data, opts.nullStrings ?? false);
     } catch (e) {
       if (e instanceof SimError) return json(e.status, errorBody(e, rid, hostId));
       const err = new SimError(500, 'InternalError', `simulator bug: ${(e as Error).message}`, 'gateway');

@@ -100,6 +100,19 @@ export function triggerTimer(
 
 /** The options a timer shows in GetMmsTimer `config`. */
 export function timerConfig(timer: TimerRec): Record<string, unknown> {
-  const { name: _n, ...options } = timer.request;
-  return options;
+  const r = timer.request;
+  const options: Record<string, unknown> = {
+    tables: r.tables,
+    partitions: r.partitions,
+    partitionFilters: r.partitionFilters,
+    tableBlackList: r.tableBlackList,
+    tableWhiteList: r.tableWhiteList,
+    tableMapping: r.tableMapping,
+    columnMapping: r.columnMapping,
+    enableSchemaMigration: r.enableSchemaMigration,
+    enableDataMigration: r.enableDataMigration,
+    enableVerification: r.enableVerification,
+    others: r.others,
+  };
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined && v !== null));
 }

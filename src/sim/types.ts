@@ -38,7 +38,8 @@ export interface ConfigItem {
   required: boolean;
   enums: string[];
   value: string;
-  subItems: ConfigItem[] | null;
+  /** A map of key → item, as in the models; absent when the item has none. */
+  subItems?: Record<string, ConfigItem>;
 }
 
 /** A table to create; `partitions` are values such as `ds=20250101` (a bare `20250101` means `ds=`). */

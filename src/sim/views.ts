@@ -1,11 +1,14 @@
 // Records → the JSON MMS returns. Counters and statuses are derived here, at read time.
+// Every view holds exactly the fields of the official response models (docs/mms-response-models.json),
+// each of its declared type, and no other. An absent string is null here (the server leaves it out,
+// or sends "null" as the official sample does); any other absent field is undefined (left out).
 import type { MmsModel } from './model.js';
-import { taskPartitionValues } from './planner.js';
 import { jobStatus, rollupStatus, taskRunning, taskStopped } from './status.js';
 import { formatIso, formatTime, formatTimeOrNull } from './time.js';
 import { timerConfig } from './timers.js';
 import type {
   AsyncTaskRec,
+  ConfigItem,
   DbRec,
   JobRec,
   PartitionRec,
@@ -20,7 +23,15 @@ import type {
 
 const clone = <T>(v: T): T => structuredClone(v);
 
-export function sourceView(m: MmsModel, s: SourceRec, withConfig = false): Record<string, unknown> {
+/**
+ * GetMmsDataSource (`withConfig` adds the config items) and, with `listed`, an item of ListMmsDataSources:
+ * only the list carries the last scan's `scanStatus` and `scanErrMsg`, and only Get carries sub-items.
+ */
+export function sourceView(
+  m: MmsModel,
+  s: SourceRec,
+  o: { withConfig?: boolean; listed?: boolean } = {},
+): Record<string, unknown> {
   const scan = s.scanId === null ? undefined : m.scans.get(s.scanId);
   const tables = m.tablesOfSource(s.id);
   const partitionNum = tables.reduce((n, t) => n + (m.partitionIdsByTable.get(t.id)?.length ?? 0), 0);
@@ -34,9 +45,8 @@ export function sourceView(m: MmsModel, s: SourceRec, withConfig = false): Recor
     status: s.status,
     agentIsOnline: s.agentIsOnline,
     errMsg: s.errMsg,
-    scanId: s.scanId,
-    scanStatus: scan?.status ?? null,
-    scanErrMsg: scan?.errorMsg ?? '',
+    scanId: s.scanId ?? undefined,
+    ...(o.listed ? { scanStatus: scan?.status ?? null, scanErrMsg: scan?.errorMsg ?? null } : {}),
     lastUpdateTime: formatTime(s.lastUpdateTime),
     createTime: formatTime(s.createTime),
     dbNum: m.dbIdsBySource.get(s.id)?.length ?? 0,
@@ -44,8 +54,14 @@ export function sourceView(m: MmsModel, s: SourceRec, withConfig = false): Recor
     partitionNum,
     tablesDoneNum: tables.filter((t) => t.status === 'DONE').length,
     tablesFailedNum: tables.filter((t) => t.status === 'FAILED').length,
-    ...(withConfig ? { config: clone(s.config) } : {}),
+    ...(o.withConfig ? { config: s.config.map((c) => configItemView(c, !o.listed)) } : {}),
   };
+}
+
+/** A config item; sub-items are a map of key → item (ListMmsDataSources' items have none). */
+export function configItemView(c: ConfigItem, withSubItems = true): Record<string, unknown> {
+  const { subItems, ...item } = clone(c);
+  return withSubItems && subItems ? { ...item, subItems } : item;
 }
 
 export function scanView(scan: ScanRec): Record<string, unknown> {
@@ -61,7 +77,8 @@ export function scanView(scan: ScanRec): Record<string, unknown> {
   };
 }
 
-export function dbView(m: MmsModel, db: DbRec): Record<string, unknown> {
+/** GetMmsDb, or with `listed` an item of ListMmsDbs (which alone has createTime and updateTime). */
+export function dbView(m: MmsModel, db: DbRec, listed = false): Record<string, unknown> {
   const tables = m.tablesOf(db.id);
   const parts = tables.flatMap((t) => m.partitionsOf(t.id));
   const count = <T extends { status: string }>(xs: T[], s: string) => xs.filter((x) => x.status === s).length;
@@ -83,8 +100,7 @@ export function dbView(m: MmsModel, db: DbRec): Record<string, unknown> {
     partitionsDoing: count(parts, 'DOING'),
     partitionsDone: count(parts, 'DONE'),
     partitionsFailed: count(parts, 'FAILED'),
-    createTime: formatTime(db.createTime),
-    updateTime: formatTime(db.updateTime),
+    ...(listed ? { createTime: formatTime(db.createTime), updateTime: formatTime(db.updateTime) } : {}),
   };
 }
 
@@ -105,7 +121,6 @@ export function tableView(t: TableRec): Record<string, unknown> {
     numRows: t.numRows,
     size: t.size,
     schema: { columns: clone(t.columns), partitions: clone(t.partitionColumns) },
-    updateTime: formatTime(t.updateTime),
   };
 }
 
@@ -124,12 +139,35 @@ export function partitionView(p: PartitionRec): Record<string, unknown> {
     size: p.size,
     lastDdlTime: formatTime(p.lastDdlTime),
     updated: p.updated,
-    updateTime: formatTime(p.updateTime),
   };
 }
 
+/** The options of a job's `config` that the models declare (what it was created with). */
+const JOB_CONFIG_KEYS = [
+  'columnMapping',
+  'enableVerification',
+  'increment',
+  'others',
+  'partitionFilters',
+  'partitions',
+  'schemaOnly',
+  'tableBlackList',
+  'tableMapping',
+  'tableWhiteList',
+  'tables',
+  'taskType',
+  'tunnelQuota',
+] as const;
+
+/** A job: no start, end or update time, and no timer id, in the models; `eta` as it was created with. */
 export function jobView(m: MmsModel, job: JobRec): Record<string, unknown> {
   const tasks = m.tasksOf(job);
+  const config = Object.fromEntries(
+    JOB_CONFIG_KEYS.filter((k) => job.config[k] !== undefined && job.config[k] !== null).map((k) => [
+      k,
+      clone(job.config[k]),
+    ]),
+  );
   return {
     id: job.id,
     name: job.name,
@@ -145,34 +183,29 @@ export function jobView(m: MmsModel, job: JobRec): Record<string, unknown> {
     stopped: job.stopped,
     taskNum: tasks.length,
     taskDone: tasks.filter((t) => t.status === 'DONE').length,
-    timerId: job.timerId,
     createTime: formatTime(job.createTime),
-    updateTime: formatTime(job.updateTime),
-    startTime: formatTimeOrNull(job.startTime),
-    endTime: formatTimeOrNull(job.endTime),
-    config: clone(job.config),
+    eta: typeof job.config['eta'] === 'string' ? job.config['eta'] : null,
+    config,
   };
 }
 
-/** `partition`: the task's partition values joined by commas (null for an unpartitioned table). */
+/** A task: no partition and no update time in the models (its job's config holds the partition filter). */
 export function taskView(m: MmsModel, task: TaskRec): Record<string, unknown> {
-  const values = taskPartitionValues(m, task.partitionIds);
-  const table = m.tables.get(task.tableId);
+  const job = m.jobs.get(task.jobId);
   return {
     id: task.id,
     jobId: task.jobId,
-    jobName: m.jobs.get(task.jobId)?.name ?? null,
+    jobName: job?.name ?? null,
     sourceId: task.sourceId,
+    sourceName: m.sources.get(task.sourceId)?.name ?? null,
     dbId: task.dbId,
     tableId: task.tableId,
     srcDbName: task.srcDbName,
+    srcSchemaName: job?.srcSchemaName ?? null,
     srcTableName: task.srcTableName,
     dstDbName: task.dstDbName,
     dstSchemaName: task.dstSchemaName,
     dstTableName: task.dstTableName,
-    partition: table?.hasPartitions ? values.join(',') : null,
-    partitionNum: values.length,
-    partitionFilter: task.partitionFilter,
     type: task.type,
     status: task.status,
     running: taskRunning(m, task),
@@ -181,7 +214,6 @@ export function taskView(m: MmsModel, task: TaskRec): Record<string, unknown> {
     startTime: formatTimeOrNull(task.startTime),
     endTime: formatTimeOrNull(task.endTime),
     createTime: formatTime(task.createTime),
-    updateTime: formatTime(task.updateTime),
   };
 }
 
@@ -194,7 +226,7 @@ export function asyncTaskView(t: AsyncTaskRec): Record<string, unknown> {
     id: t.id,
     sourceId: t.sourceId,
     type: t.type,
-    objectId: t.objectId,
+    objectId: t.objectId ?? undefined,
     status: t.status,
     running: t.running,
     progress: t.progress,
@@ -206,7 +238,10 @@ export function asyncTaskView(t: AsyncTaskRec): Record<string, unknown> {
   };
 }
 
-/** Timers carry epoch-ms times (MMS.md: timers may use epoch-ms), unlike everything else. */
+/**
+ * A timer (ListMmsTimers), or with `full` GetMmsTimer, which alone has `updateTime` and `config`. Its
+ * times are epoch-ms in a string (MMS.md: timers may use epoch-ms), unlike everything else.
+ */
 export function timerView(t: TimerRec, full = false): Record<string, unknown> {
   return {
     id: t.id,
@@ -218,17 +253,16 @@ export function timerView(t: TimerRec, full = false): Record<string, unknown> {
     value: t.value,
     type: t.type,
     stopped: t.stopped,
-    createTime: t.createTime,
-    ...(full ? { updateTime: t.updateTime, config: clone(timerConfig(t)) } : {}),
+    createTime: String(t.createTime),
+    ...(full ? { updateTime: String(t.updateTime), config: clone(timerConfig(t)) } : {}),
   };
 }
 
-/** Timer logs use ISO-8601 with an offset, the third time format MMS.md allows. */
+/** Timer logs use ISO-8601 with an offset, the third time format MMS.md allows; they name no timer. */
 export function timerLogView(log: TimerLogRec): Record<string, unknown> {
   return {
     id: log.id,
     sourceId: log.sourceId,
-    timerId: log.timerId,
     status: log.status,
     action: log.action,
     msg: log.msg,

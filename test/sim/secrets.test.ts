@@ -40,15 +40,11 @@ describe('planted secrets', () => {
     expect(JSON.parse(item('hive.jdbc.properties').value)).toMatchObject({
       password: SECRETS.hiveJdbcPassword,
     });
-    expect(item('hive.auth').subItems.find((s: Json) => s.key === 'hive.auth.ldap.password').value).toBe(
-      SECRETS.hiveLdapPassword,
-    );
+    expect(item('hive.auth').subItems['hive.auth.ldap.password'].value).toBe(SECRETS.hiveLdapPassword);
     const bq = await config(ids.bq);
     expect(bq.find((c) => c.key === 'bigquery.token').value).toBe(SECRETS.bigqueryToken);
     const group = bq.find((c) => c.key === 'bigquery.service.account.secret');
-    expect(group.subItems.find((s: Json) => s.key === 'private_key_id').value).toBe(
-      SECRETS.bigqueryPrivateKeyId,
-    );
+    expect(group.subItems['private_key_id'].value).toBe(SECRETS.bigqueryPrivateKeyId);
     const legacy = await config(ids.legacy);
     expect(legacy.find((c) => c.key === 'mc.access.id').value).toBe(SECRETS.legacyAccessKeyId);
     expect(legacy.find((c) => c.key === 'mc.access.key').value).toBe(SECRETS.legacyAccessKeySecret);

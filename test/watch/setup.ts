@@ -12,7 +12,7 @@ import { createMmsClients, type MmsClients } from '../../src/mms/clients.js';
 import { staticCredentials } from '../../src/mms/credentials.js';
 import type { WatchTarget } from '../../src/operations/types.js';
 import type { Services } from '../../src/services.js';
-import { type MmsSimulator, startSimulator } from '../../src/sim/index.js';
+import { type MmsSimulator, type SimOptions, startSimulator } from '../../src/sim/index.js';
 import { AuditStore } from '../../src/store/audit.js';
 import { ConfirmationStore } from '../../src/store/confirmations.js';
 import { type Db, openDb } from '../../src/store/db.js';
@@ -70,8 +70,9 @@ export interface World {
 
 const TABLES = ['orders', 'customers', 'payments', 'shipments', 'returns', 'refunds'];
 
-export async function startWorld(o: { bulkTables?: number } = {}): Promise<World> {
-  const sim = await startSimulator({ demo: false, seed: 11 });
+/** `sim`: simulator options, e.g. `{ nullStrings: true }` for MMS answering as the official sample does. */
+export async function startWorld(o: { bulkTables?: number; sim?: SimOptions } = {}): Promise<World> {
+  const sim = await startSimulator({ demo: false, seed: 11, ...o.sim });
   const api = await startSlackApi();
   const tmp = tempDir('mms-watch-');
   const dbPath = join(tmp.dir, 'watch.db');

@@ -34,7 +34,7 @@ export const listDbs: Handler = (ctx) => {
   const views = m
     .dbsOf(id(ctx, 'sid'))
     .filter((d) => like(d.name, name))
-    .map((d) => ({ id: d.id, view: dbView(m, d) }))
+    .map((d) => ({ id: d.id, view: dbView(m, d, true) }))
     .filter((d) => status === undefined || d.view['status'] === status);
   const sorted = sortBy(views, sorters, (d, f) => (d.view[f] as string | number | undefined) ?? null);
   return paginate(

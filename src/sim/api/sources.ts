@@ -16,13 +16,15 @@ export const listDataSources: Handler = (ctx) => {
   const items = [...ctx.m.sources.values()]
     .filter((s) => like(s.name, name) && same(s.type, type) && same(s.region, region))
     .sort((a, b) => a.id - b.id)
-    .map((s) => sourceView(ctx.m, s));
+    .map((s) => sourceView(ctx.m, s, { listed: true }));
   return paginate(items, pageOf(ctx, true));
 };
 
 export const getDataSource: Handler = (ctx) => {
   ctx.query.oneOf('lang', LANGS);
-  return sourceView(ctx.m, ctx.m.source(id(ctx, 'sid')), ctx.query.bool('withConfig') ?? false);
+  return sourceView(ctx.m, ctx.m.source(id(ctx, 'sid')), {
+    withConfig: ctx.query.bool('withConfig') ?? false,
+  });
 };
 
 export const createDataSource: Handler = (ctx) => ({ dataSourceId: createSource(ctx.m, ctx.body).id });
