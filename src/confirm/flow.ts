@@ -35,6 +35,14 @@ export type ApproveResult =
   | { kind: 'settled'; confirmation: Confirmation }
   | { kind: 'finished'; confirmation: Confirmation; watch?: WatchRequest };
 
+/** Where a click came from, as the click says: checked against where the bot posted the card. */
+export interface ClickOrigin {
+  channel: string | undefined;
+  messageTs: string | undefined;
+}
+
+const WRONG_PLACE = 'This button does not belong to the card it claims; nothing ran.';
+
 export class ConfirmFlow {
   constructor(private readonly d: FlowDeps) {}
 
@@ -68,14 +76,38 @@ export class ConfirmFlow {
     return { confirmation, created };
   }
 
+  /**
+   * Whether a click comes from where the card was posted: its channel, and its message when the bot
+   * recorded one (a card shown only to the requester, through the response URL, has no message to check).
+   * The signature proves Slack sent the click, not that the ids in it are the card's.
+   */
+  private fromCard(c: Confirmation, from: ClickOrigin): boolean {
+    if (from.channel !== c.channel) return false;
+    return c.messageTs === null || from.messageTs === c.messageTs;
+  }
+
+  private wrongPlace(c: Confirmation, user: string, from: ClickOrigin): ApproveResult {
+    this.d.audit.record({
+      user,
+      action: 'rejected',
+      operation: c.operation,
+      outcome: `click from channel ${from.channel ?? '-'} message ${from.messageTs ?? '-'}, not the card's`,
+      channel: c.channel,
+      confirmationId: c.id,
+    });
+    return { kind: 'rejected', reason: WRONG_PLACE, confirmation: c };
+  }
+
   async approve(
     id: string,
     user: string,
+    from: ClickOrigin,
     contextFor: (c: Confirmation) => OpContext,
   ): Promise<ApproveResult> {
     this.expire();
     const c = this.d.store.get(id);
     if (!c) return { kind: 'missing' };
+    if (!this.fromCard(c, from)) return this.wrongPlace(c, user, from);
     if (c.state !== 'pending') return { kind: 'settled', confirmation: c };
     const op = findWrite(c.operation);
     if (!op) return this.end(c, 'failed', user, `Unknown operation ${c.operation}; nothing ran.`);
@@ -129,9 +161,10 @@ export class ConfirmFlow {
     }
   }
 
-  async cancel(id: string, user: string): Promise<ApproveResult> {
+  async cancel(id: string, user: string, from: ClickOrigin): Promise<ApproveResult> {
     const c = this.d.store.get(id);
     if (!c) return { kind: 'missing' };
+    if (!this.fromCard(c, from)) return this.wrongPlace(c, user, from);
     if (c.state !== 'pending') return { kind: 'settled', confirmation: c };
     if (c.expiresAt <= this.d.now()) return this.expireOne(c);
     const allowed = await this.d.authz.canCancel(user, c.requestedBy);

@@ -29,13 +29,18 @@ export function registerActions(app: App, d: ActionDeps): void {
   app.action<Body>(RUN_ACTION_ID, async ({ ack, body, action, respond, client }) => {
     await ack();
     const text = CommandText.safeParse(action.value);
-    if (!text.success) return void (await tell(client, body, 'That button carries no valid command.'));
+    if (!text.success) return void (await tell(d, client, body, 'That button carries no valid command.'));
+    const channel = body.channel?.id;
+    // A run button lives on a message in a channel; without one there is nowhere the answer belongs
+    // (never the user's DM: the payload, not the bot, would have chosen it).
+    if (!channel)
+      return void (await tell(d, client, body, 'That button works only on a message in a channel.'));
     d.metrics.commands.inc({ command: commandLabel(text.data) });
     const answer = await d.dispatcher.handle(
       text.data,
       {
         user: body.user.id,
-        channel: body.channel?.id ?? body.user.id,
+        channel,
         team: body.team?.id,
         responseUrl: body.response_url,
         triggerId: body.trigger_id,
@@ -45,22 +50,22 @@ export function registerActions(app: App, d: ActionDeps): void {
     if (answer.kind !== 'reply') return;
     if (body.response_url)
       await respond({ response_type: 'ephemeral', replace_original: false, ...answer.message });
-    else await client.chat.postMessage({ channel: body.user.id, ...answer.message });
+    else await client.chat.postEphemeral({ channel, user: body.user.id, ...answer.message });
   });
 
   app.action<Body>(ACTION_CONFIRM, async ({ ack, body, action, client }) => {
     await ack();
     const id = ConfirmationId.safeParse(action.value);
     if (!id.success)
-      return void (await tell(client, body, 'This confirmation button is malformed; nothing ran.'));
+      return void (await tell(d, client, body, 'This confirmation button is malformed; nothing ran.'));
     const user = body.user.id;
-    const result = await d.flow.approve(id.data, user, (c) =>
+    const result = await d.flow.approve(id.data, user, origin(body), (c) =>
       d.dispatcher.context(c.region, { user, channel: c.channel, team: c.team ?? undefined }),
     );
     await settle(d, client, body, result);
     if (result.kind === 'finished' && result.watch) {
       const c = result.confirmation;
-      const cardTs = c.messageTs ?? body.message?.ts ?? null;
+      const cardTs = c.messageTs;
       // The card turns into the job's live card; its confirmed form (every parameter, who asked, who
       // confirmed) stays on record as the first reply in its thread.
       if (cardTs) await keepRecord(d, client, c, cardTs);
@@ -71,8 +76,8 @@ export function registerActions(app: App, d: ActionDeps): void {
   app.action<Body>(ACTION_CANCEL, async ({ ack, body, action, client }) => {
     await ack();
     const id = ConfirmationId.safeParse(action.value);
-    if (!id.success) return void (await tell(client, body, 'This cancel button is malformed.'));
-    await settle(d, client, body, await d.flow.cancel(id.data, body.user.id));
+    if (!id.success) return void (await tell(d, client, body, 'This cancel button is malformed.'));
+    await settle(d, client, body, await d.flow.cancel(id.data, body.user.id, origin(body)));
   });
 }
 
@@ -97,13 +102,14 @@ async function keepRecord(
 
 /** Shows the outcome: the card edited in place, or a word to the clicker alone. */
 async function settle(d: ActionDeps, client: WebClient, body: Body, r: ApproveResult): Promise<void> {
-  if (r.kind === 'missing') return tell(client, body, 'This confirmation is no longer known; nothing ran.');
-  if (r.kind === 'rejected') return tell(client, body, `:no_entry: ${r.reason}`);
+  if (r.kind === 'missing')
+    return tell(d, client, body, 'This confirmation is no longer known; nothing ran.');
+  if (r.kind === 'rejected') return tell(d, client, body, `:no_entry: ${r.reason}`);
   d.metrics.confirmations.inc({ state: r.confirmation.state });
   await updateCard(d, client, body, r.confirmation);
   if (r.kind === 'settled' && r.confirmation.state !== 'pending') {
     const by = r.confirmation.actedBy ? ` by <@${r.confirmation.actedBy}>` : '';
-    await tell(client, body, `This request was already ${r.confirmation.state}${by}.`);
+    await tell(d, client, body, `This request was already ${r.confirmation.state}${by}.`);
   }
 }
 
@@ -118,8 +124,9 @@ export async function updateCard(
   c: Confirmation,
 ): Promise<void> {
   const card = d.flow.card(c, d.dispatcher.render(c.region));
-  const channel = body.channel?.id ?? c.channel;
-  const ts = body.message?.ts ?? c.messageTs;
+  // Where the bot posted the card, from its own records (the click has been checked against them).
+  const channel = c.channel;
+  const ts = c.messageTs;
   try {
     if (!ts) throw new Error('no message ts');
     await client.chat.update({ channel, ts, text: card.text, blocks: card.blocks });
@@ -150,9 +157,30 @@ async function replace(body: Body, card: SlackMessage): Promise<boolean> {
   return res.ok;
 }
 
-/** A message only the clicker sees. */
-async function tell(client: WebClient, body: Body, text: string): Promise<void> {
+/** Where a click says it comes from: its channel, and the message holding the button. */
+function origin(body: Body) {
+  return { channel: body.channel?.id, messageTs: body.message?.ts ?? body.container?.message_ts };
+}
+
+/**
+ * A message only the clicker sees: ephemeral in the click's channel, else through its response URL, else
+ * nothing (logged). Never a DM: a payload without a channel does not get to pick where the bot writes.
+ */
+async function tell(d: ActionDeps, client: WebClient, body: Body, text: string): Promise<void> {
   const channel = body.channel?.id;
-  if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text });
-  else await client.chat.postMessage({ channel: body.user.id, text });
+  try {
+    if (channel) return void (await client.chat.postEphemeral({ channel, user: body.user.id, text }));
+    if (body.response_url) {
+      const res = await fetch(body.response_url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }),
+        signal: AbortSignal.timeout(5000),
+      });
+      if (res.ok) return;
+    }
+    d.logger.warn({ user: body.user.id }, 'a click without a channel or response URL was not answered');
+  } catch (err) {
+    d.logger.warn({ err, user: body.user.id }, 'cannot answer the clicker');
+  }
 }
