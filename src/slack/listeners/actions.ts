@@ -7,6 +7,7 @@ import type { Logger } from '../../log.js';
 import type { Metrics } from '../../metrics.js';
 import type { WatchTarget } from '../../operations/types.js';
 import type { Confirmation } from '../../store/confirmations.js';
+import { storageMessage, storageProblem } from '../../store/errors.js';
 import { ACTION_CANCEL, ACTION_CONFIRM, RUN_ACTION_ID } from '../../ui/actions.js';
 import type { SlackMessage } from '../../ui/types.js';
 import { commandLabel } from '../commands.js';
@@ -59,9 +60,12 @@ export function registerActions(app: App, d: ActionDeps): void {
     if (!id.success)
       return void (await tell(d, client, body, 'This confirmation button is malformed; nothing ran.'));
     const user = body.user.id;
-    const result = await d.flow.approve(id.data, user, origin(body), (c) =>
-      d.dispatcher.context(c.region, { user, channel: c.channel, team: c.team ?? undefined }),
+    const result = await storageSafe(d, client, body, () =>
+      d.flow.approve(id.data, user, origin(body), (c) =>
+        d.dispatcher.context(c.region, { user, channel: c.channel, team: c.team ?? undefined }),
+      ),
     );
+    if (!result) return;
     await settle(d, client, body, result);
     if (result.kind === 'finished' && result.watch) {
       const c = result.confirmation;
@@ -69,7 +73,12 @@ export function registerActions(app: App, d: ActionDeps): void {
       // The card turns into the job's live card; its confirmed form (every parameter, who asked, who
       // confirmed) stays on record as the first reply in its thread.
       if (cardTs) await keepRecord(d, client, c, cardTs);
-      d.onWatch?.({ ...result.watch, channel: c.channel, user: c.requestedBy, region: c.region, cardTs });
+      try {
+        d.onWatch?.({ ...result.watch, channel: c.channel, user: c.requestedBy, region: c.region, cardTs });
+      } catch (err) {
+        d.logger.error({ err, confirmation: c.id }, 'the write ran but its watch could not be stored');
+        await tell(d, client, body, watchLost(err));
+      }
     }
   });
 
@@ -77,8 +86,37 @@ export function registerActions(app: App, d: ActionDeps): void {
     await ack();
     const id = ConfirmationId.safeParse(action.value);
     if (!id.success) return void (await tell(d, client, body, 'This cancel button is malformed.'));
-    await settle(d, client, body, await d.flow.cancel(id.data, body.user.id, origin(body)));
+    const result = await storageSafe(d, client, body, () =>
+      d.flow.cancel(id.data, body.user.id, origin(body)),
+    );
+    if (result) await settle(d, client, body, result);
   });
+}
+
+/**
+ * Runs a confirmation step; a database that cannot be written is told to the clicker in plain words
+ * (nothing ran: the claim comes before the write) instead of escaping as a listener error.
+ */
+async function storageSafe(
+  d: ActionDeps,
+  client: WebClient,
+  body: Body,
+  step: () => Promise<ApproveResult>,
+): Promise<ApproveResult | null> {
+  try {
+    return await step();
+  } catch (err) {
+    const problem = storageProblem(err);
+    if (!problem) throw err;
+    d.logger.error({ err, problem, user: body.user.id }, 'the database refused a confirmation step');
+    await tell(d, client, body, `:x: ${storageMessage(problem)}`);
+    return null;
+  }
+}
+
+function watchLost(err: unknown): string {
+  const problem = storageProblem(err);
+  return `:warning: The write ran, but ${problem ? `the bot's database ${problem === 'full' ? 'is full' : problem === 'read-only' ? 'is read-only' : 'cannot be written'}` : 'something went wrong'}, so it is not being watched: follow it with \`/mms job\`.`;
 }
 
 async function keepRecord(
@@ -107,6 +145,19 @@ async function settle(d: ActionDeps, client: WebClient, body: Body, r: ApproveRe
   if (r.kind === 'rejected') return tell(d, client, body, `:no_entry: ${r.reason}`);
   d.metrics.confirmations.inc({ state: r.confirmation.state });
   await updateCard(d, client, body, r.confirmation);
+  if (r.kind === 'finished' && r.unrecorded) {
+    const problem = storageProblem(r.unrecorded);
+    d.logger.error(
+      { err: r.unrecorded, confirmation: r.confirmation.id, state: r.confirmation.state },
+      'a confirmation ended but its outcome could not be stored',
+    );
+    await tell(
+      d,
+      client,
+      body,
+      `:warning: This ${r.confirmation.operation} ended (${r.confirmation.state}), but the bot's database ${problem === 'full' ? 'is full' : problem === 'read-only' ? 'is read-only' : 'refused it'}, so the outcome is not on record. The card cannot run it again.`,
+    );
+  }
   if (r.kind === 'settled' && r.confirmation.state !== 'pending') {
     const by = r.confirmation.actedBy ? ` by <@${r.confirmation.actedBy}>` : '';
     await tell(d, client, body, `This request was already ${r.confirmation.state}${by}.`);
