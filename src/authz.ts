@@ -16,6 +16,10 @@ export type GroupMembers = (groupId: string) => Promise<string[]>;
 
 const GROUP_TTL_MS = 5 * 60_000;
 
+/** A Slack user id: `U…`, or `W…` on Enterprise Grid. */
+export const isUserId = (id: string): boolean => /^[UW][A-Z0-9]{2,}$/.test(id);
+const isGroupId = (id: string): boolean => /^S[A-Z0-9]{2,}$/.test(id);
+
 export class Authz {
   private readonly groupCache = new Map<string, { members: Set<string>; at: number }>();
 
@@ -29,10 +33,15 @@ export class Authz {
     return this.cfg.operators.length > 0;
   }
 
+  /**
+   * Whether `user` is an operator: listed by user id, or a member of a listed user group. Only a user id
+   * (`U…`, `W…`) can be one: a group id (`S…`) in MMS_OPERATORS grants its members, never itself.
+   */
   async isOperator(user: string): Promise<boolean> {
+    if (!isUserId(user)) return false;
     if (this.cfg.operators.includes(user)) return true;
     for (const id of this.cfg.operators) {
-      if (!id.startsWith('S')) continue;
+      if (!isGroupId(id)) continue;
       if ((await this.members(id)).has(user)) return true;
     }
     return false;
@@ -72,6 +81,7 @@ export class Authz {
 
   /** Cancelling is open to the requester and to operators. */
   async canCancel(user: string, requester: string): Promise<Decision> {
+    if (!isUserId(user)) return { ok: false, reason: 'Only the requester or an operator can cancel this.' };
     if (user === requester || (await this.isOperator(user))) return { ok: true };
     return { ok: false, reason: 'Only the requester or an operator can cancel this.' };
   }
@@ -86,7 +96,8 @@ export class Authz {
     const hit = this.groupCache.get(groupId);
     if (hit && this.now() - hit.at < GROUP_TTL_MS) return hit.members;
     try {
-      const members = new Set(await this.groupMembers(groupId));
+      // Members are users; a group listing itself (or another group) grants nothing.
+      const members = new Set((await this.groupMembers(groupId)).filter(isUserId));
       this.groupCache.set(groupId, { members, at: this.now() });
       return members;
     } catch {

@@ -2,6 +2,7 @@
 import { buildBot } from './bot.js';
 import { ConfigError, loadDotEnv, parseConfig } from './config.js';
 import { createLogger } from './log.js';
+import { keepServing } from './process-handlers.js';
 
 loadDotEnv();
 let config: ReturnType<typeof parseConfig>;
@@ -16,6 +17,7 @@ try {
 }
 
 const logger = createLogger(config.logLevel);
+keepServing(logger);
 const bot = buildBot({ config, logger });
 const server = await bot.start().catch(async (e: unknown) => {
   logger.fatal({ err: e }, 'mms-chatops could not start');

@@ -33,7 +33,21 @@ export type ApproveResult =
   | { kind: 'rejected'; reason: string; confirmation: Confirmation }
   /** Already confirmed, cancelled or expired: show the card as it is now. */
   | { kind: 'settled'; confirmation: Confirmation }
-  | { kind: 'finished'; confirmation: Confirmation; watch?: WatchRequest };
+  | (Finished & { watch?: WatchRequest });
+
+/**
+ * The confirmation as it ended. `unrecorded`: the database refused the final state (the error); the
+ * confirmation is shown from memory and its row stays `running`, so it can never run again.
+ */
+type Finished = { kind: 'finished'; confirmation: Confirmation; unrecorded?: unknown };
+
+/** Where a click came from, as the click says: checked against where the bot posted the card. */
+export interface ClickOrigin {
+  channel: string | undefined;
+  messageTs: string | undefined;
+}
+
+const WRONG_PLACE = 'This button does not belong to the card it claims; nothing ran.';
 
 export class ConfirmFlow {
   constructor(private readonly d: FlowDeps) {}
@@ -41,41 +55,70 @@ export class ConfirmFlow {
   /** Stores the plan and returns the card; a write already pending for the same job returns that one. */
   async request(ctx: OpContext, op: AnyWrite, params: unknown, responseUrl?: string) {
     const plan = await op.plan(ctx, params);
-    const { confirmation, created } = this.d.store.create({
-      operation: op.name,
-      region: ctx.region,
-      payload: plan.payload,
-      view: { title: plan.title, params: plan.params, warnings: plan.warnings },
-      lockKey: plan.lockKey,
-      team: ctx.team,
-      channel: ctx.channel,
-      requestedBy: ctx.user,
-      responseUrl,
-      secondApprover: this.d.authz.needsSecondApprover(op.name),
-      ttlSeconds: this.d.ttlSeconds,
-    });
-    if (created) {
-      this.d.audit.record({
-        user: ctx.user,
-        action: 'requested',
+    // The card's row and its audit line are stored together: a database that fails half-way leaves
+    // no pending request without its record (nor a lock on the job that no card can release).
+    const { confirmation, created } = this.d.store.atomically(() => {
+      const made = this.d.store.create({
         operation: op.name,
-        params: plan.payload,
-        channel: ctx.channel,
+        region: ctx.region,
+        payload: plan.payload,
+        view: { title: plan.title, params: plan.params, warnings: plan.warnings },
+        lockKey: plan.lockKey,
         team: ctx.team,
-        confirmationId: confirmation.id,
+        channel: ctx.channel,
+        requestedBy: ctx.user,
+        responseUrl,
+        secondApprover: this.d.authz.needsSecondApprover(op.name),
+        ttlSeconds: this.d.ttlSeconds,
       });
-    }
+      if (made.created) {
+        this.d.audit.record({
+          user: ctx.user,
+          action: 'requested',
+          operation: op.name,
+          params: plan.payload,
+          channel: ctx.channel,
+          team: ctx.team,
+          confirmationId: made.confirmation.id,
+        });
+      }
+      return made;
+    });
     return { confirmation, created };
+  }
+
+  /**
+   * Whether a click comes from where the card was posted: its channel, and its message when the bot
+   * recorded one (a card shown only to the requester, through the response URL, has no message to check).
+   * The signature proves Slack sent the click, not that the ids in it are the card's.
+   */
+  private fromCard(c: Confirmation, from: ClickOrigin): boolean {
+    if (from.channel !== c.channel) return false;
+    return c.messageTs === null || from.messageTs === c.messageTs;
+  }
+
+  private wrongPlace(c: Confirmation, user: string, from: ClickOrigin): ApproveResult {
+    this.d.audit.record({
+      user,
+      action: 'rejected',
+      operation: c.operation,
+      outcome: `click from channel ${from.channel ?? '-'} message ${from.messageTs ?? '-'}, not the card's`,
+      channel: c.channel,
+      confirmationId: c.id,
+    });
+    return { kind: 'rejected', reason: WRONG_PLACE, confirmation: c };
   }
 
   async approve(
     id: string,
     user: string,
+    from: ClickOrigin,
     contextFor: (c: Confirmation) => OpContext,
   ): Promise<ApproveResult> {
     this.expire();
     const c = this.d.store.get(id);
     if (!c) return { kind: 'missing' };
+    if (!this.fromCard(c, from)) return this.wrongPlace(c, user, from);
     if (c.state !== 'pending') return { kind: 'settled', confirmation: c };
     const op = findWrite(c.operation);
     if (!op) return this.end(c, 'failed', user, `Unknown operation ${c.operation}; nothing ran.`);
@@ -91,19 +134,24 @@ export class ConfirmFlow {
       });
       return { kind: 'rejected', reason: allowed.reason, confirmation: c };
     }
-    // Single use: only the click that moves pending → running goes on.
-    if (!this.d.store.claim(id, user)) return { kind: 'settled', confirmation: this.d.store.get(id)! };
-    this.d.audit.record({
-      user,
-      action: 'confirmed',
-      operation: op.name,
-      channel: c.channel,
-      confirmationId: id,
+    // Single use: only the click that moves pending → running goes on. The claim and its audit line are
+    // one transaction, before anything runs: a database that cannot take them stops the write here.
+    const claimed = this.d.store.atomically(() => {
+      if (!this.d.store.claim(id, user)) return false;
+      this.d.audit.record({
+        user,
+        action: 'confirmed',
+        operation: op.name,
+        channel: c.channel,
+        confirmationId: id,
+      });
+      return true;
     });
+    if (!claimed) return { kind: 'settled', confirmation: this.d.store.get(id)! };
 
     const payload = op.payload.safeParse(parseJson(c.payload));
     if (!payload.success)
-      return this.end(c, 'failed', user, 'The stored request could not be read back; nothing ran.');
+      return this.end(c, 'failed', user, 'The stored request could not be read back; nothing ran.', true);
     const ctx = contextFor(c);
     try {
       const changes = await op.recheck(ctx, payload.data);
@@ -115,23 +163,30 @@ export class ConfirmFlow {
           outcome: changes.join('; '),
           confirmationId: id,
         });
-        return this.end(c, 'changed', user, changes.join('\n'));
+        return this.end(c, 'changed', user, changes.join('\n'), true);
       }
     } catch (e) {
-      return this.end(c, 'failed', user, `Could not re-check before running; nothing ran. ${errorText(e)}`);
+      return this.end(
+        c,
+        'failed',
+        user,
+        `Could not re-check before running; nothing ran. ${errorText(e)}`,
+        true,
+      );
     }
     try {
       const outcome = await op.execute(ctx, payload.data);
-      const done = this.end(c, outcome.ok ? 'done' : 'failed', user, outcome.text);
+      const done = this.end(c, outcome.ok ? 'done' : 'failed', user, outcome.text, true);
       return { ...done, watch: outcome.watch };
     } catch (e) {
-      return this.end(c, 'failed', user, errorText(e));
+      return this.end(c, 'failed', user, errorText(e), true);
     }
   }
 
-  async cancel(id: string, user: string): Promise<ApproveResult> {
+  async cancel(id: string, user: string, from: ClickOrigin): Promise<ApproveResult> {
     const c = this.d.store.get(id);
     if (!c) return { kind: 'missing' };
+    if (!this.fromCard(c, from)) return this.wrongPlace(c, user, from);
     if (c.state !== 'pending') return { kind: 'settled', confirmation: c };
     if (c.expiresAt <= this.d.now()) return this.expireOne(c);
     const allowed = await this.d.authz.canCancel(user, c.requestedBy);
@@ -189,25 +244,40 @@ export class ConfirmFlow {
     };
   }
 
+  /** Ends `c`; `claimed` when this click moved it to running (so the row cannot run again, whatever). */
   private end(
     c: Confirmation,
     state: 'done' | 'failed' | 'changed' | 'cancelled',
     user: string,
     outcome: string,
-  ): { kind: 'finished'; confirmation: Confirmation } {
+    claimed = false,
+  ): Finished {
     const text = redactText(outcome).slice(0, 1500);
-    this.d.store.finish(c.id, state, user, text);
     const action =
       state === 'done' ? 'ran' : state === 'failed' ? 'failed' : state === 'cancelled' ? 'cancelled' : null;
-    if (action)
-      this.d.audit.record({
-        user,
-        action,
-        operation: c.operation,
-        outcome: text,
-        channel: c.channel,
-        confirmationId: c.id,
+    try {
+      this.d.store.atomically(() => {
+        this.d.store.finish(c.id, state, user, text);
+        if (action)
+          this.d.audit.record({
+            user,
+            action,
+            operation: c.operation,
+            outcome: text,
+            channel: c.channel,
+            confirmationId: c.id,
+          });
       });
+    } catch (e) {
+      // After the write ran, a database that cannot record it must not hide what MMS did: the outcome is
+      // shown from memory, and the row stays `running`, so the card can never run the write again.
+      if (!claimed) throw e;
+      return {
+        kind: 'finished',
+        confirmation: { ...c, state, actedBy: user, outcome: text },
+        unrecorded: e,
+      };
+    }
     return { kind: 'finished', confirmation: this.d.store.get(c.id)! };
   }
 }

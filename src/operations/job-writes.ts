@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { WriteOperation } from '../config.js';
 import type { MmsClient } from '../mms/client.js';
+import { MmsError } from '../mms/errors.js';
 import type { Job } from '../mms/schemas.js';
 import { job, jobPos, ref, req, source, sourcePos } from './common.js';
 import { UsageError, type WriteOp } from './types.js';
@@ -37,7 +38,16 @@ interface JobAction {
   done: (j: string) => string;
   /** Whether the job is worth watching after the action. */
   watch: boolean;
+  /** Whether the job as re-read (null: gone) shows the action happened. */
+  happened(after: Job | null): boolean;
 }
+
+/**
+ * The write's answer never arrived, though MMS may have acted: a 5xx, a dropped connection, a timeout.
+ * (Throttling and 4xx are refusals: MMS did nothing.)
+ */
+const answerLost = (e: unknown): e is MmsError =>
+  e instanceof MmsError && (e.kind === 'server' || e.kind === 'network');
 
 function jobAction(a: JobAction): WriteOp<Params, Payload> {
   return {
@@ -90,20 +100,44 @@ function jobAction(a: JobAction): WriteOp<Params, Payload> {
       return changes;
     },
     async execute(ctx, x) {
-      await a.call(ctx.mms, x.sourceId, x.jobId);
-      return {
-        ok: true,
-        text: a.done(`${x.jobName} (#${x.jobId})`),
-        watch: a.watch
-          ? {
-              kind: 'job',
-              sourceId: x.sourceId,
-              sourceName: x.sourceName,
-              objectId: x.jobId,
-              label: x.jobName,
-            }
-          : undefined,
-      };
+      const label = `${x.jobName} (#${x.jobId})`;
+      const watch = a.watch
+        ? {
+            kind: 'job' as const,
+            sourceId: x.sourceId,
+            sourceName: x.sourceName,
+            objectId: x.jobId,
+            label: x.jobName,
+          }
+        : undefined;
+      try {
+        await a.call(ctx.mms, x.sourceId, x.jobId);
+      } catch (e) {
+        if (!answerLost(e)) throw e;
+        // Never sent again (MMS writes are not idempotent): the job is re-read to tell what happened.
+        const lost = `MMS's answer to the ${a.name} was lost (MMS error (${e.kind}${e.code ? `, ${e.code}` : ''}): ${e.message}${e.requestId ? ` [request ${e.requestId}]` : ''})`;
+        let after: Job | null;
+        try {
+          after = await ctx.mms.getJob(x.sourceId, x.jobId);
+        } catch (r) {
+          if (!(r instanceof MmsError && r.kind === 'not-found')) {
+            return {
+              ok: false,
+              text: `${lost}, and the job could not be re-read (${r instanceof Error ? r.message : String(r)}): the ${a.name} may or may not have happened. Check with \`/mms job ${x.sourceName} ${x.jobId}\` before asking again.`,
+              watch,
+            };
+          }
+          after = null;
+        }
+        const now = after ? `it is now ${describe(after)}` : 'it is gone';
+        if (a.happened(after))
+          return { ok: true, text: `${a.done(label)} (${lost}; re-read: ${now}.)`, watch };
+        return {
+          ok: false,
+          text: `${lost}, and re-reading the job shows it did not happen: ${now}. It was not sent again; ask again if it should run.`,
+        };
+      }
+      return { ok: true, text: a.done(label), watch };
     },
   };
 }
@@ -120,6 +154,7 @@ export const stopJob = jobAction({
   warnings: ['Running tasks are paused; `start` resumes the job where it stopped.'],
   done: (j) => `Stop requested for job ${j}.`,
   watch: true,
+  happened: (j) => j?.stopped === true,
 });
 
 export const startJob = jobAction({
@@ -136,6 +171,7 @@ export const startJob = jobAction({
   warnings: ['Writes to the source tables should still be stopped, or verification will fail.'],
   done: (j) => `Job ${j} resumed.`,
   watch: true,
+  happened: (j) => j !== null && !j.stopped,
 });
 
 export const retryJob = jobAction({
@@ -150,6 +186,7 @@ export const retryJob = jobAction({
   ],
   done: (j) => `Retry started for job ${j}.`,
   watch: true,
+  happened: (j) => j !== null && j.status !== 'FAILED',
 });
 
 export const deleteJob = jobAction({
@@ -164,4 +201,5 @@ export const deleteJob = jobAction({
   ],
   done: (j) => `Job ${j} deleted.`,
   watch: false,
+  happened: (j) => j === null,
 });

@@ -16,6 +16,13 @@ export interface ErrorInjection {
   actions?: string[];
   /** Run the action first, then fail: an ambiguous failure (the write happened, the caller saw an error). */
   afterEffect?: boolean;
+  /** Instead of answering, drop the connection (a reset); with `afterEffect`, after the action ran. */
+  reset?: boolean;
+  /**
+   * Hold the answer this long; with `afterEffect` and status 200 the answer is the action's own success,
+   * late (an answer after the caller gave up).
+   */
+  delayMs?: number;
 }
 
 const DEFAULTS: Record<number, [string, string]> = {
@@ -36,6 +43,10 @@ export interface RawResponse {
   status: number;
   contentType: string;
   body: string;
+  /** Drop the connection instead of answering. */
+  reset?: boolean;
+  /** Answer after this long. */
+  delayMs?: number;
 }
 
 export class Faults {
@@ -65,6 +76,11 @@ export class Faults {
 }
 
 export function injectedResponse(spec: ErrorInjection, requestId: string, hostId: string): RawResponse {
+  const r = errorResponse(spec, requestId, hostId);
+  return { ...r, ...(spec.reset ? { reset: true } : {}), ...(spec.delayMs ? { delayMs: spec.delayMs } : {}) };
+}
+
+function errorResponse(spec: ErrorInjection, requestId: string, hostId: string): RawResponse {
   const [defCode, defMessage] =
     DEFAULTS[spec.status] ?? (spec.status >= 500 ? DEFAULTS[500]! : DEFAULTS[400]!);
   const code = spec.code ?? defCode;

@@ -215,6 +215,8 @@ export async function startSimulator(opts: SimOptions = {}): Promise<MmsSimulato
         maxPageSize: opts.maxPageSize,
       };
       const data = resolved.route.handler(ctx);
+      if (injected?.status === 200 && !injected.reset)
+        return { ...json(200, { requestId: rid, data }), delayMs: injected.delayMs };
       if (injected) return injectedResponse(injected, rid, hostId);
       return success(rid, data, opts.nullStrings ?? false);
     } catch (e) {
@@ -260,6 +262,8 @@ export async function startSimulator(opts: SimOptions = {}): Promise<MmsSimulato
     const response = handleApi(req, path, rawQuery, body, call);
     call.status = response.status;
     if (faults.latencyMs > 0) await sleep(faults.latencyMs);
+    if (response.delayMs) await sleep(response.delayMs);
+    if (response.reset) return void res.socket?.destroy();
     send(res, response);
   }
 

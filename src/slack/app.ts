@@ -9,6 +9,7 @@ import { boltLogger } from './bolt-logger.js';
 import { type ActionDeps, registerActions } from './listeners/actions.js';
 import { registerCommand } from './listeners/command.js';
 import { type HomeDeps, registerHome } from './listeners/home.js';
+import { guardReceiver } from './receiver.js';
 import { type MigrateFormDeps, registerMigrateForm } from './views.js';
 
 export interface SlackAppDeps extends ActionDeps {
@@ -58,14 +59,14 @@ export function createSlackApp(d: SlackAppDeps): SlackApp {
   const logger = boltLogger(d.logger);
   const receiver = socketMode
     ? undefined
-    : guardClockSkew(
+    : guardReceiver(
         new HTTPReceiver({
           signingSecret: config.slack.signingSecret!,
           processBeforeResponse: d.processBeforeResponse ?? false,
           customRoutes: routes,
           logger,
         }),
-        d.logger,
+        { signingSecret: config.slack.signingSecret!, log: d.logger },
       );
   const app = new App({
     token: config.slack.botToken,
@@ -73,6 +74,8 @@ export function createSlackApp(d: SlackAppDeps): SlackApp {
     // message), its ids cached for every request. With `tokenVerificationEnabled: false` Bolt 5 would call
     // auth.test again on every single request (its per-request "cache" is reassigned each time).
     deferInitialization: true,
+    // The error handler gets the request's body, to log where the error happened and answer the user.
+    extendedErrorHandler: true,
     logger,
     clientOptions: {
       ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
@@ -92,8 +95,8 @@ export function createSlackApp(d: SlackAppDeps): SlackApp {
   registerActions(app, d);
   registerMigrateForm(app, d.form);
   if (d.home) registerHome(app, d.home);
-  app.error(async (err) => {
-    d.logger.error({ err }, 'unhandled Slack listener error');
+  app.error(async ({ error, body }: { error: Error; body: unknown }) => {
+    await answerListenerError(d.logger, error, body);
   });
 
   return {
@@ -115,25 +118,44 @@ export function createSlackApp(d: SlackAppDeps): SlackApp {
   };
 }
 
-/** Slack's replay window is five minutes either way (SLACK.md §1). */
-const MAX_SKEW_SECONDS = 300;
-
 /**
- * Bolt verifies the signature and refuses stale requests, but accepts timestamps from the future; a
- * request dated more than five minutes ahead is refused here, before Bolt reads it.
+ * A listener threw: log it with where it came from (never the whole payload), and tell the user through the
+ * request's response URL, if it has one. Never throws: the process keeps serving.
  */
-function guardClockSkew(receiver: HTTPReceiver, log: Logger, now: () => number = Date.now): HTTPReceiver {
-  const inner = receiver.requestListener;
-  receiver.requestListener = (req, res) => {
-    const header = req.headers['x-slack-request-timestamp'];
-    const ts = Number(Array.isArray(header) ? header[0] : header);
-    if (req.method === 'POST' && Number.isFinite(ts) && ts - now() / 1000 > MAX_SKEW_SECONDS) {
-      log.warn({ skewSeconds: Math.round(ts - now() / 1000) }, 'refused a Slack request dated in the future');
-      res.writeHead(401);
-      res.end();
-      return;
-    }
-    inner(req, res);
+async function answerListenerError(log: Logger, error: unknown, body: unknown): Promise<void> {
+  const where = requestContext(body);
+  log.error({ err: error, ...where }, 'a Slack listener failed');
+  if (!where.responseUrl) return;
+  try {
+    await fetch(where.responseUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: ':x: Something went wrong inside mms-chatops while handling that; it has been logged. Check the job or card before trying again.',
+      }),
+      signal: AbortSignal.timeout(5000),
+    });
+  } catch (err) {
+    log.warn({ err }, 'cannot tell the user about a listener error');
+  }
+}
+
+/** What identifies a request in a log line: its kind, action or command, user, channel, team. */
+function requestContext(body: unknown) {
+  const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const obj = (v: unknown) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {});
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const action = Array.isArray(b['actions']) ? str(obj(b['actions'][0])['action_id']) : undefined;
+  const urls = Array.isArray(b['response_urls']) ? b['response_urls'] : [];
+  const responseUrl = str(b['response_url']) ?? str(obj(urls[0])['response_url']);
+  return {
+    kind: str(b['type']) ?? (str(b['command']) ? 'command' : undefined),
+    action: action ?? str(b['command']) ?? str(obj(b['view'])['callback_id']) ?? str(obj(b['event'])['type']),
+    user: str(obj(b['user'])['id']) ?? str(b['user_id']),
+    channel: str(obj(b['channel'])['id']) ?? str(b['channel_id']),
+    team: str(obj(b['team'])['id']) ?? str(b['team_id']),
+    responseUrl: responseUrl && /^https?:\/\//.test(responseUrl) ? responseUrl : undefined,
   };
-  return receiver;
 }

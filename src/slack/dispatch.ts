@@ -9,6 +9,7 @@ import { ResolveError, type ResolveKind } from '../mms/resolve.js';
 import type { AnyWrite } from '../operations/catalog.js';
 import { type OpContext, UsageError } from '../operations/types.js';
 import type { Services } from '../services.js';
+import { storageMessage, storageProblem } from '../store/errors.js';
 import { arg, withRegion } from '../ui/actions.js';
 import { ambiguousMessage, errorMessage } from '../ui/errors.js';
 import { mdLink, mentionUser } from '../ui/escape.js';
@@ -165,6 +166,11 @@ export class Dispatcher {
     }
     if (e instanceof MmsError) {
       return errorMessage({ kind: e.kind, message: e.message, code: e.code, requestId: e.requestId }, render);
+    }
+    const storage = storageProblem(e);
+    if (storage) {
+      this.d.logger.error({ err: e, problem: storage }, 'the database refused a write');
+      return errorMessage({ kind: 'server', message: storageMessage(storage) }, render);
     }
     this.d.logger.error({ err: e, text }, 'command failed');
     return errorMessage(

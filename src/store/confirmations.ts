@@ -142,6 +142,11 @@ export class ConfirmationStore {
       .immediate();
   }
 
+  /** Runs `fn` as one transaction: every write in it is stored, or none is. */
+  atomically<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
   get(id: string): Confirmation | null {
     const r = this.db.prepare('select * from confirmations where id = ?').get(id);
     return r ? toConfirmation(r) : null;

@@ -250,3 +250,213 @@ describe('Slack rate limits', () => {
     }
   });
 });
+
+describe('hostile signed requests (a leaked signing secret, or something new from Slack)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const JSON_TYPE = 'application/json';
+  const payload = (p: unknown) => `payload=${encodeURIComponent(JSON.stringify(p))}`;
+  const click = (extra: Record<string, unknown>) =>
+    payload({
+      type: 'block_actions',
+      user: { id: OPERATOR },
+      actions: [{ type: 'button', action_id: 'mms_run', value: 'regions' }],
+      ...extra,
+    });
+  const MALFORMED: Array<[string, string, string]> = [
+    ['payload=null', 'payload=null', FORM],
+    ['JSON null', 'null', JSON_TYPE],
+    ['payload=5', 'payload=5', FORM],
+    ['payload="x"', 'payload=%22x%22', FORM],
+    ['payload=[]', 'payload=%5B%5D', FORM],
+    ['payload={}', 'payload=%7B%7D', FORM],
+    ['JSON 1', '1', JSON_TYPE],
+    ['JSON []', '[]', JSON_TYPE],
+    ['JSON {}', '{}', JSON_TYPE],
+    ['an empty form', '', FORM],
+    ['block_actions without actions', payload({ type: 'block_actions', user: { id: OPERATOR } }), FORM],
+    ['block_actions, actions null', click({ actions: null }), FORM],
+    ['block_actions, actions [null]', click({ actions: [null] }), FORM],
+    ['block_actions without user', click({ user: undefined }), FORM],
+    ['block_actions, user a group id', click({ user: { id: 'S0OPSGRP01' } }), FORM],
+    ['block_actions, channel null', click({ channel: null }), FORM],
+    ['view_submission without view', payload({ type: 'view_submission', user: { id: OPERATOR } }), FORM],
+    [
+      'view_submission, view null',
+      payload({ type: 'view_submission', user: { id: OPERATOR }, view: null }),
+      FORM,
+    ],
+    ['a command without user', 'command=%2Fmms&text=regions&channel_id=C0DATA0001', FORM],
+    ['a command without text', `command=%2Fmms&user_id=${OPERATOR}&channel_id=C0DATA0001`, FORM],
+    ['event_callback, event null', JSON.stringify({ type: 'event_callback', event: null }), JSON_TYPE],
+    ['event_callback without event', JSON.stringify({ type: 'event_callback' }), JSON_TYPE],
+    ['a shortcut (none is registered)', payload({ type: 'shortcut' }), FORM],
+    ['an unknown type', payload({ type: 'something_new', user: { id: OPERATOR } }), FORM],
+  ];
+
+  it('each malformed signed body → 400 at once; the bot keeps serving; nothing ran or was posted', async () => {
+    h.sim.resetCalls();
+    const [calls, responses] = [h.api.calls.length, h.api.responses.length];
+    const statuses: Record<string, number> = {};
+    for (const [name, body, type] of MALFORMED) {
+      const res = await fetch(`${h.slack.baseUrl}/slack/events`, {
+        method: 'POST',
+        headers: h.slack.signedHeaders(body, type),
+        body,
+        signal: AbortSignal.timeout(2500),
+      });
+      statuses[name] = res.status;
+    }
+    expect(statuses).toEqual(Object.fromEntries(MALFORMED.map(([name]) => [name, 400])));
+    expect(h.sim.calls).toEqual([]);
+    expect(h.api.calls.length).toBe(calls);
+    expect(h.api.responses.length).toBe(responses);
+    // Each refusal is logged, with no value from the body.
+    expect(h.logs.filter((l) => l.includes('not a valid payload')).length).toBe(MALFORMED.length);
+    // Still serving.
+    const r = await h.slack.command('regions');
+    expect(r.status).toBe(200);
+    expect(textOf(r.body)).toContain('cn-hangzhou');
+  });
+
+  it('a run button without a channel is answered through its response URL, never in a DM', async () => {
+    const before = h.api.calls.length;
+    const responseUrl = h.api.responseUrl();
+    const body = click({ response_url: responseUrl });
+    const r = await h.slack.raw(body, h.slack.signedHeaders(body));
+    expect(r.status).toBe(200);
+    const after = h.api.calls.slice(before);
+    expect(after.filter((c) => c.args['channel'] === OPERATOR)).toEqual([]);
+    expect(after.filter((c) => /^chat\.post/.test(c.method))).toEqual([]);
+    const told = h.api.responses.filter((x) => x.path === new URL(responseUrl).pathname);
+    expect(told.map((x) => textOf(x.body)).join()).toMatch(/works only on a message in a channel/);
+  });
+
+  it('a Confirm without a channel or response URL is dropped: no DM, no write', async () => {
+    const { id } = await requestCard(h, `stop ${HIVE} 3`);
+    const before = h.api.calls.length;
+    const body = payload({
+      type: 'block_actions',
+      user: { id: OPERATOR },
+      actions: [{ type: 'button', action_id: 'mms_confirm', value: id }],
+    });
+    const r = await h.slack.raw(body, h.slack.signedHeaders(body));
+    expect(r.status).toBe(200);
+    expect(h.api.calls.slice(before).filter((c) => c.args['channel'] === OPERATOR)).toEqual([]);
+    expect(mmsWrites(h)).toEqual([]);
+    expect(h.bot.services.confirmations.get(id)!.state).toBe('pending');
+  });
+
+  it('a listener that fails is logged with where it came from, and the user is told', async () => {
+    // The response URL refuses the answer once (Slack's side had a hiccup): respond() throws in the listener.
+    h.api.failNextResponse(500, 1);
+    const r = await h.slack.click('mms_run', 'regions', { user: OPERATOR });
+    expect(r.status).toBe(200);
+    const line = h.logs.find((l) => l.includes('a Slack listener failed'));
+    expect(line, 'the failure is logged').toBeDefined();
+    const logged = JSON.parse(line!);
+    expect(logged).toMatchObject({
+      kind: 'block_actions',
+      action: 'mms_run',
+      user: OPERATOR,
+      channel: CHANNEL,
+    });
+    const path = new URL(r.responseUrl!).pathname;
+    const told = h.api.responses.filter((x) => x.path === path).map((x) => textOf(x.body));
+    expect(told.at(-1)).toMatch(/went wrong inside mms-chatops/);
+  });
+});
+
+describe('a click counts only where the bot posted the card', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ env: { MMS_OPERATORS: `${OPERATOR},S0OPSGRP01` } });
+    h.api.setUserGroup('S0OPSGRP01', ['U0OPS00002']);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  function lastEphemeral(): string {
+    return String(h.api.callsTo('chat.postEphemeral').at(-1)?.args['text']);
+  }
+  const cardNow = (ts: string) => h.api.messages(CHANNEL).find((m) => m.ts === ts)!;
+
+  it('a Confirm claiming another channel, or another message, runs nothing; the real click runs', async () => {
+    const { card, id } = await requestCard(h, `stop ${HIVE} 3`);
+    await h.slack.click('mms_confirm', id, { user: OPERATOR, message: card, channel: 'C0OTHER001' });
+    expect(lastEphemeral()).toMatch(/does not belong to the card.*nothing ran/);
+    await h.slack.click('mms_confirm', id, {
+      user: OPERATOR,
+      channel: CHANNEL,
+      messageTs: '1700000000.000001',
+    });
+    expect(lastEphemeral()).toMatch(/does not belong to the card/);
+    expect(mmsWrites(h)).toEqual([]);
+    expect(cardNow(card.ts).updates).toBe(0);
+    expect(h.bot.services.confirmations.get(id)!.state).toBe('pending');
+    const rejected = h.bot.services.audit.latest(5).filter((a) => a.action === 'rejected');
+    expect(rejected.length).toBeGreaterThanOrEqual(2);
+    await confirm(h, card, id);
+    expect(mmsWrites(h)).toEqual(['StopMmsJob']);
+  });
+
+  it('a Cancel claiming another channel leaves the card pending', async () => {
+    const { card, id } = await requestCard(h, `retry ${HIVE} 2`);
+    await h.slack.click('mms_cancel', id, { user: OPERATOR, message: card, channel: 'C0OTHER001' });
+    expect(lastEphemeral()).toMatch(/does not belong to the card/);
+    expect(h.bot.services.confirmations.get(id)!.state).toBe('pending');
+    await h.slack.click('mms_cancel', id, { user: OPERATOR, message: card });
+    expect(h.bot.services.confirmations.get(id)!.state).toBe('cancelled');
+  });
+
+  it('an id with one letter swapped for a Unicode look-alike confirms nothing', async () => {
+    const { card, id } = await requestCard(h, `retry ${HIVE} 2`);
+    // Letters that render like the id's own: fullwidth forms (NFKC folds them back), Cyrillic, Kelvin.
+    const LOOKALIKE: Record<string, string> = { a: '\u0430', e: '\u0435', o: '\u043e', K: '\u212a' };
+    const fullwidth = (c: string) => String.fromCodePoint(0xff00 + c.charCodeAt(0) - 0x20);
+    const swapAt = (i: number, to: string) => `${id.slice(0, i)}${to}${id.slice(i + 1)}`;
+    const forged = [
+      swapAt(0, fullwidth(id[0]!)),
+      swapAt(id.length - 1, fullwidth(id.at(-1)!)),
+      ...[...id].flatMap((c, i) => (LOOKALIKE[c] ? [swapAt(i, LOOKALIKE[c])] : [])),
+      `${id}\u200b`,
+      ` ${id}`,
+      id.toLowerCase() === id ? id.toUpperCase() : id.toLowerCase(),
+    ];
+    for (const v of forged) {
+      expect(v).not.toBe(id);
+      await h.slack.click('mms_confirm', v, { user: OPERATOR, message: card });
+      expect(lastEphemeral(), JSON.stringify(v)).toMatch(/malformed|no longer known/);
+    }
+    expect(mmsWrites(h)).toEqual(['StopMmsJob']); // only the earlier test's
+    expect(h.bot.services.confirmations.get(id)!.state).toBe('pending');
+    await h.slack.click('mms_cancel', id, { user: OPERATOR, message: card });
+  });
+
+  it('a click whose user id is the operator group itself is refused; a member of the group confirms', async () => {
+    const { card, id } = await requestCard(h, `retry ${HIVE} 2`);
+    const body = `payload=${encodeURIComponent(
+      JSON.stringify({
+        type: 'block_actions',
+        user: { id: 'S0OPSGRP01' },
+        channel: { id: CHANNEL },
+        message: { ts: card.ts },
+        container: { type: 'message', message_ts: card.ts, channel_id: CHANNEL },
+        actions: [{ type: 'button', action_id: 'mms_confirm', value: id }],
+      }),
+    )}`;
+    const r = await h.slack.raw(body, h.slack.signedHeaders(body));
+    expect(r.status).toBe(400);
+    expect(h.bot.services.confirmations.get(id)!.state).toBe('pending');
+    expect(mmsWrites(h)).toEqual(['StopMmsJob']);
+    await confirm(h, card, id, 'U0OPS00002');
+    expect(mmsWrites(h)).toEqual(['StopMmsJob', 'RetryMmsJob']);
+  });
+});

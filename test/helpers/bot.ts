@@ -34,6 +34,8 @@ export async function startHarness(
     slackRetries?: number;
     /** How long a slash command may work before the ack says "working…" (the bot's default: 2000). */
     ackBudgetMs?: number;
+    /** MMS client options over the harness's (fast retries), e.g. a short `timeoutMs`. */
+    mms?: { timeoutMs?: number };
   } = {},
 ): Promise<Harness> {
   const sim = await startSimulator({ seed: 7, ...o.sim });
@@ -58,7 +60,7 @@ export async function startHarness(
     logger,
     credentials: staticCredentials(sim.credentials),
     now: o.now,
-    mms: { retry: { tries: 2, baseMs: 1, maxMs: 5 } },
+    mms: { retry: { tries: 2, baseMs: 1, maxMs: 5 }, ...o.mms },
     slack: {
       processBeforeResponse: true,
       retries: o.slackRetries ?? 0,

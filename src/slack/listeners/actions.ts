@@ -7,6 +7,7 @@ import type { Logger } from '../../log.js';
 import type { Metrics } from '../../metrics.js';
 import type { WatchTarget } from '../../operations/types.js';
 import type { Confirmation } from '../../store/confirmations.js';
+import { storageMessage, storageProblem } from '../../store/errors.js';
 import { ACTION_CANCEL, ACTION_CONFIRM, RUN_ACTION_ID } from '../../ui/actions.js';
 import type { SlackMessage } from '../../ui/types.js';
 import { commandLabel } from '../commands.js';
@@ -29,13 +30,18 @@ export function registerActions(app: App, d: ActionDeps): void {
   app.action<Body>(RUN_ACTION_ID, async ({ ack, body, action, respond, client }) => {
     await ack();
     const text = CommandText.safeParse(action.value);
-    if (!text.success) return void (await tell(client, body, 'That button carries no valid command.'));
+    if (!text.success) return void (await tell(d, client, body, 'That button carries no valid command.'));
+    const channel = body.channel?.id;
+    // A run button lives on a message in a channel; without one there is nowhere the answer belongs
+    // (never the user's DM: the payload, not the bot, would have chosen it).
+    if (!channel)
+      return void (await tell(d, client, body, 'That button works only on a message in a channel.'));
     d.metrics.commands.inc({ command: commandLabel(text.data) });
     const answer = await d.dispatcher.handle(
       text.data,
       {
         user: body.user.id,
-        channel: body.channel?.id ?? body.user.id,
+        channel,
         team: body.team?.id,
         responseUrl: body.response_url,
         triggerId: body.trigger_id,
@@ -45,35 +51,72 @@ export function registerActions(app: App, d: ActionDeps): void {
     if (answer.kind !== 'reply') return;
     if (body.response_url)
       await respond({ response_type: 'ephemeral', replace_original: false, ...answer.message });
-    else await client.chat.postMessage({ channel: body.user.id, ...answer.message });
+    else await client.chat.postEphemeral({ channel, user: body.user.id, ...answer.message });
   });
 
   app.action<Body>(ACTION_CONFIRM, async ({ ack, body, action, client }) => {
     await ack();
     const id = ConfirmationId.safeParse(action.value);
     if (!id.success)
-      return void (await tell(client, body, 'This confirmation button is malformed; nothing ran.'));
+      return void (await tell(d, client, body, 'This confirmation button is malformed; nothing ran.'));
     const user = body.user.id;
-    const result = await d.flow.approve(id.data, user, (c) =>
-      d.dispatcher.context(c.region, { user, channel: c.channel, team: c.team ?? undefined }),
+    const result = await storageSafe(d, client, body, () =>
+      d.flow.approve(id.data, user, origin(body), (c) =>
+        d.dispatcher.context(c.region, { user, channel: c.channel, team: c.team ?? undefined }),
+      ),
     );
+    if (!result) return;
     await settle(d, client, body, result);
     if (result.kind === 'finished' && result.watch) {
       const c = result.confirmation;
-      const cardTs = c.messageTs ?? body.message?.ts ?? null;
+      const cardTs = c.messageTs;
       // The card turns into the job's live card; its confirmed form (every parameter, who asked, who
       // confirmed) stays on record as the first reply in its thread.
       if (cardTs) await keepRecord(d, client, c, cardTs);
-      d.onWatch?.({ ...result.watch, channel: c.channel, user: c.requestedBy, region: c.region, cardTs });
+      try {
+        d.onWatch?.({ ...result.watch, channel: c.channel, user: c.requestedBy, region: c.region, cardTs });
+      } catch (err) {
+        d.logger.error({ err, confirmation: c.id }, 'the write ran but its watch could not be stored');
+        await tell(d, client, body, watchLost(err));
+      }
     }
   });
 
   app.action<Body>(ACTION_CANCEL, async ({ ack, body, action, client }) => {
     await ack();
     const id = ConfirmationId.safeParse(action.value);
-    if (!id.success) return void (await tell(client, body, 'This cancel button is malformed.'));
-    await settle(d, client, body, await d.flow.cancel(id.data, body.user.id));
+    if (!id.success) return void (await tell(d, client, body, 'This cancel button is malformed.'));
+    const result = await storageSafe(d, client, body, () =>
+      d.flow.cancel(id.data, body.user.id, origin(body)),
+    );
+    if (result) await settle(d, client, body, result);
   });
+}
+
+/**
+ * Runs a confirmation step; a database that cannot be written is told to the clicker in plain words
+ * (nothing ran: the claim comes before the write) instead of escaping as a listener error.
+ */
+async function storageSafe(
+  d: ActionDeps,
+  client: WebClient,
+  body: Body,
+  step: () => Promise<ApproveResult>,
+): Promise<ApproveResult | null> {
+  try {
+    return await step();
+  } catch (err) {
+    const problem = storageProblem(err);
+    if (!problem) throw err;
+    d.logger.error({ err, problem, user: body.user.id }, 'the database refused a confirmation step');
+    await tell(d, client, body, `:x: ${storageMessage(problem)}`);
+    return null;
+  }
+}
+
+function watchLost(err: unknown): string {
+  const problem = storageProblem(err);
+  return `:warning: The write ran, but ${problem ? `the bot's database ${problem === 'full' ? 'is full' : problem === 'read-only' ? 'is read-only' : 'cannot be written'}` : 'something went wrong'}, so it is not being watched: follow it with \`/mms job\`.`;
 }
 
 async function keepRecord(
@@ -97,13 +140,27 @@ async function keepRecord(
 
 /** Shows the outcome: the card edited in place, or a word to the clicker alone. */
 async function settle(d: ActionDeps, client: WebClient, body: Body, r: ApproveResult): Promise<void> {
-  if (r.kind === 'missing') return tell(client, body, 'This confirmation is no longer known; nothing ran.');
-  if (r.kind === 'rejected') return tell(client, body, `:no_entry: ${r.reason}`);
+  if (r.kind === 'missing')
+    return tell(d, client, body, 'This confirmation is no longer known; nothing ran.');
+  if (r.kind === 'rejected') return tell(d, client, body, `:no_entry: ${r.reason}`);
   d.metrics.confirmations.inc({ state: r.confirmation.state });
   await updateCard(d, client, body, r.confirmation);
+  if (r.kind === 'finished' && r.unrecorded) {
+    const problem = storageProblem(r.unrecorded);
+    d.logger.error(
+      { err: r.unrecorded, confirmation: r.confirmation.id, state: r.confirmation.state },
+      'a confirmation ended but its outcome could not be stored',
+    );
+    await tell(
+      d,
+      client,
+      body,
+      `:warning: This ${r.confirmation.operation} ended (${r.confirmation.state}), but the bot's database ${problem === 'full' ? 'is full' : problem === 'read-only' ? 'is read-only' : 'refused it'}, so the outcome is not on record. The card cannot run it again.`,
+    );
+  }
   if (r.kind === 'settled' && r.confirmation.state !== 'pending') {
     const by = r.confirmation.actedBy ? ` by <@${r.confirmation.actedBy}>` : '';
-    await tell(client, body, `This request was already ${r.confirmation.state}${by}.`);
+    await tell(d, client, body, `This request was already ${r.confirmation.state}${by}.`);
   }
 }
 
@@ -118,8 +175,9 @@ export async function updateCard(
   c: Confirmation,
 ): Promise<void> {
   const card = d.flow.card(c, d.dispatcher.render(c.region));
-  const channel = body.channel?.id ?? c.channel;
-  const ts = body.message?.ts ?? c.messageTs;
+  // Where the bot posted the card, from its own records (the click has been checked against them).
+  const channel = c.channel;
+  const ts = c.messageTs;
   try {
     if (!ts) throw new Error('no message ts');
     await client.chat.update({ channel, ts, text: card.text, blocks: card.blocks });
@@ -150,9 +208,30 @@ async function replace(body: Body, card: SlackMessage): Promise<boolean> {
   return res.ok;
 }
 
-/** A message only the clicker sees. */
-async function tell(client: WebClient, body: Body, text: string): Promise<void> {
+/** Where a click says it comes from: its channel, and the message holding the button. */
+function origin(body: Body) {
+  return { channel: body.channel?.id, messageTs: body.message?.ts ?? body.container?.message_ts };
+}
+
+/**
+ * A message only the clicker sees: ephemeral in the click's channel, else through its response URL, else
+ * nothing (logged). Never a DM: a payload without a channel does not get to pick where the bot writes.
+ */
+async function tell(d: ActionDeps, client: WebClient, body: Body, text: string): Promise<void> {
   const channel = body.channel?.id;
-  if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text });
-  else await client.chat.postMessage({ channel: body.user.id, text });
+  try {
+    if (channel) return void (await client.chat.postEphemeral({ channel, user: body.user.id, text }));
+    if (body.response_url) {
+      const res = await fetch(body.response_url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }),
+        signal: AbortSignal.timeout(5000),
+      });
+      if (res.ok) return;
+    }
+    d.logger.warn({ user: body.user.id }, 'a click without a channel or response URL was not answered');
+  } catch (err) {
+    d.logger.warn({ err, user: body.user.id }, 'cannot answer the clicker');
+  }
 }

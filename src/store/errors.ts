@@ -1,0 +1,23 @@
+// What went wrong with the database file, in words an operator can act on: SQLite's own error codes
+// (better-sqlite3 puts them on `code`) for a file that cannot be written.
+export type StorageProblem = 'read-only' | 'full' | 'unavailable';
+
+export function storageProblem(e: unknown): StorageProblem | null {
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return null;
+  if (code.startsWith('SQLITE_READONLY')) return 'read-only';
+  if (code === 'SQLITE_FULL') return 'full';
+  if (/^SQLITE_(IOERR|CANTOPEN|BUSY|LOCKED|CORRUPT|NOTADB)/.test(code)) return 'unavailable';
+  return null;
+}
+
+/** One sentence for the person who asked: what is wrong, and that nothing ran because of it. */
+export function storageMessage(p: StorageProblem): string {
+  const what =
+    p === 'read-only'
+      ? 'is read-only'
+      : p === 'full'
+        ? 'is full (no space left on its disk)'
+        : 'cannot be written right now';
+  return `The bot's database ${what}, so nothing was stored and nothing ran. An administrator must fix DATABASE_PATH; try again after.`;
+}
