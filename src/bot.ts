@@ -6,7 +6,7 @@ import { Authz } from './authz.js';
 import type { Config } from './config.js';
 import { ConfirmFlow } from './confirm/flow.js';
 import { createLogger, type Logger } from './log.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { createMmsClients, type MmsClientsOptions } from './mms/clients.js';
 import { type CredentialSource, chainCredentials } from './mms/credentials.js';
 import type { Services } from './services.js';
@@ -42,6 +42,8 @@ export interface Bot {
   slack: SlackApp;
   watcher: Watcher;
   logger: Logger;
+  /** Prometheus registry and instruments; main.ts serves them on their own port (METRICS_PORT). */
+  metrics: Metrics;
   start(): Promise<Server | undefined>;
   stop(): Promise<void>;
 }
@@ -131,6 +133,7 @@ export function buildBot(o: BotOptions): Bot {
     slack,
     watcher,
     logger,
+    metrics,
     async start() {
       const server = await slack.start(config.slack.port, o.host);
       if (o.watcher?.enabled !== false) watcher.start();
@@ -139,9 +142,12 @@ export function buildBot(o: BotOptions): Bot {
     },
     async stop() {
       ready = false;
-      await watcher.stop();
       await slack.stop().catch((err: unknown) => logger.warn({ err }, 'stopping the Slack app'));
+      logger.info('Slack requests stopped');
+      await watcher.stop();
+      logger.info('watcher stopped: no cycle running, any cycle in progress finished');
       db.close();
+      logger.info({ path: config.databasePath }, 'database closed');
     },
   };
 }

@@ -45,6 +45,16 @@ const Schema = z.object({
     .regex(/^xapp-/, 'must start with xapp-')
     .optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  METRICS_PORT: z.coerce
+    .number({ error: 'must be a port number (0-65535)' })
+    .int('must be a port number (0-65535)')
+    .min(0, 'must be a port number (0-65535)')
+    .max(65535, 'must be a port number (0-65535)')
+    .default(9464),
+  METRICS_HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.:_-]+$/, 'must be an interface address such as 127.0.0.1 or 0.0.0.0')
+    .default('127.0.0.1'),
   SLACK_API_URL: z.url('must be a URL such as https://slack.com/api/').optional(),
   MMS_REGION: z.enum(REGION_IDS, { error: `required: one of ${REGION_IDS.join(', ')}` }),
   MMS_ENDPOINT: z.url('must be a URL such as https://maxcompute.cn-hangzhou.aliyuncs.com').optional(),
@@ -79,6 +89,8 @@ export interface Config {
     port: number;
   };
   mms: { region: string; endpoint?: string; network: 'public' | 'vpc' };
+  /** Where GET /metrics listens (its own port; loopback unless METRICS_HOST says otherwise). */
+  metrics: { port: number; host: string };
   databasePath: string;
   operators: string[];
   secondApproverFor: WriteOperation[];
@@ -134,6 +146,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       port: c.PORT,
     },
     mms: { region: c.MMS_REGION, endpoint: c.MMS_ENDPOINT, network: c.MMS_NETWORK },
+    metrics: { port: c.METRICS_PORT, host: c.METRICS_HOST },
     databasePath: c.DATABASE_PATH,
     operators: c.MMS_OPERATORS,
     secondApproverFor: c.MMS_SECOND_APPROVER_FOR,

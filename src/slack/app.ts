@@ -1,5 +1,6 @@
-// The Bolt app: HTTP mode (signed requests at POST /slack/events, plus /healthz and /metrics) or Socket
-// Mode when an app token is set. Listeners are registered by kind from their own modules.
+// The Bolt app: HTTP mode (signed requests at POST /slack/events, plus /healthz) or Socket Mode when an
+// app token is set. Listeners are registered by kind from their own modules. Prometheus metrics are served
+// on their own port (metrics.ts), never on the one Slack calls.
 import type { Server } from 'node:http';
 import { App, type CustomRoute, HTTPReceiver } from '@slack/bolt';
 import type { Config } from '../config.js';
@@ -21,7 +22,7 @@ export interface SlackAppDeps extends ActionDeps {
   home?: HomeDeps;
   /** Tests: answer only after listeners finish, so effects are visible when the HTTP reply arrives. */
   processBeforeResponse?: boolean;
-  /** How long a slash command may work before the ack says "working…" (Slack allows 3 s). */
+  /** How long a slash command may work before its ack (default 0: only answers that need no I/O). */
   ackBudgetMs?: number;
   /** Tests: no retries against a failing stand-in. */
   retries?: number;
@@ -44,14 +45,6 @@ export function createSlackApp(d: SlackAppDeps): SlackApp {
         const ok = d.ready();
         res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ ok, status: ok ? 'ready' : 'starting' }));
-      },
-    },
-    {
-      path: '/metrics',
-      method: ['GET'],
-      handler: async (_req, res) => {
-        res.writeHead(200, { 'content-type': d.metrics.registry.contentType });
-        res.end(await d.metrics.registry.metrics());
       },
     },
   ];
@@ -91,7 +84,19 @@ export function createSlackApp(d: SlackAppDeps): SlackApp {
         }),
   });
 
-  registerCommand(app, { ...d, ackBudgetMs: d.ackBudgetMs ?? 2000 });
+  // Work that goes on after the ack (MMS calls, respond, card updates): stop() lets it finish.
+  const inFlight = new Set<Promise<void>>();
+  app.use(async ({ next }) => {
+    const work = next();
+    inFlight.add(work);
+    try {
+      await work;
+    } finally {
+      inFlight.delete(work);
+    }
+  });
+
+  registerCommand(app, { ...d, ackBudgetMs: d.ackBudgetMs ?? 0 });
   registerActions(app, d);
   registerMigrateForm(app, d.form);
   if (d.home) registerHome(app, d.home);
@@ -114,9 +119,18 @@ export function createSlackApp(d: SlackAppDeps): SlackApp {
       const server = (await app.start(host ? { port, host } : port)) as Server;
       return server;
     },
-    stop: () => app.stop() as Promise<void>,
+    async stop() {
+      await app.stop();
+      await Promise.race([
+        Promise.allSettled([...inFlight]),
+        new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref()),
+      ]);
+    },
   };
 }
+
+/** How long stop() waits for listeners still working after their ack. */
+const STOP_WAIT_MS = 8000;
 
 /**
  * A listener threw: log it with where it came from (never the whole payload), and tell the user through the

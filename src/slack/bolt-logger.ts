@@ -7,9 +7,11 @@ export function boltLogger(log: Logger): BoltLogger {
   let level: LogLevel = LogLevel.INFO;
   const text = (msgs: unknown[]) =>
     msgs.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
+  // Bolt logs at debug level on every request: build the text only when the level is on, so the ack path
+  // stringifies nothing that is then thrown away.
   return {
-    debug: (...m: unknown[]) => child.debug(text(m)),
-    info: (...m: unknown[]) => child.info(text(m)),
+    debug: (...m: unknown[]) => child.isLevelEnabled('debug') && child.debug(text(m)),
+    info: (...m: unknown[]) => child.isLevelEnabled('info') && child.info(text(m)),
     warn: (...m: unknown[]) => child.warn(text(m)),
     error: (...m: unknown[]) => child.error(text(m)),
     setLevel: (l: LogLevel) => {

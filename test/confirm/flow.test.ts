@@ -2,7 +2,7 @@
 // and not at all when MMS changed since the card was shown. Real SQLite, the simulator, a pinned clock.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findWrite } from '../../src/operations/catalog.js';
-import { type Core, OPERATOR, OPERATOR2, startCore } from '../core/world.js';
+import { CHANNEL, type Core, OPERATOR, OPERATOR2, startCore } from '../core/world.js';
 
 const HIVE_ID = 2000015;
 const VIEWER = 'U0VIEW0001';
@@ -15,9 +15,17 @@ afterEach(async () => {
   await core.close();
 });
 
-const request = async (op: string, params: Record<string, string>, user = OPERATOR) =>
-  core.flow.request(core.ctx(user), findWrite(op)!, params);
-const approve = (id: string, user = OPERATOR) => core.flow.approve(id, user, () => core.ctx(user));
+const CARD_TS = '1795600000.000100';
+/** Where the card was posted: a click counts only from there. */
+const onCard = { channel: CHANNEL, messageTs: CARD_TS };
+
+const request = async (op: string, params: Record<string, string>, user = OPERATOR) => {
+  const r = await core.flow.request(core.ctx(user), findWrite(op)!, params);
+  if (r.created) core.services.confirmations.setMessage(r.confirmation.id, CARD_TS);
+  return r;
+};
+const approve = (id: string, user = OPERATOR, from = onCard) =>
+  core.flow.approve(id, user, from, () => core.ctx(user));
 const writes = () => core.sim.calls.filter((c) => !/^(Get|List)/.test(c.action)).map((c) => c.action);
 
 describe('request', () => {
@@ -44,6 +52,18 @@ describe('approve', () => {
     expect(results.filter((r) => r.kind === 'settled')).toHaveLength(2);
     expect(writes()).toEqual(['StopMmsJob']);
     expect(core.services.confirmations.get(confirmation.id)?.state).toBe('done');
+  });
+
+  it('a click that claims another channel or another message runs nothing', async () => {
+    const { confirmation } = await request('stop', { source: 'hive-prod', job: '3' });
+    for (const from of [
+      { channel: 'C0ELSEWHERE', messageTs: CARD_TS },
+      { channel: CHANNEL, messageTs: '1795600000.000999' },
+    ]) {
+      expect((await approve(confirmation.id, OPERATOR, from)).kind).toBe('rejected');
+    }
+    expect(core.services.confirmations.get(confirmation.id)?.state).toBe('pending');
+    expect(writes()).toEqual([]);
   });
 
   it('a viewer is rejected and the card stays pending', async () => {
@@ -101,7 +121,7 @@ describe('approve', () => {
 describe('cancel', () => {
   it('the requester cancels; nothing runs and a later confirm finds it settled', async () => {
     const { confirmation } = await request('stop', { source: 'hive-prod', job: '3' });
-    expect((await core.flow.cancel(confirmation.id, OPERATOR)).kind).toBe('finished');
+    expect((await core.flow.cancel(confirmation.id, OPERATOR, onCard)).kind).toBe('finished');
     expect((await approve(confirmation.id, OPERATOR2)).kind).toBe('settled');
     expect(core.services.confirmations.get(confirmation.id)?.state).toBe('cancelled');
     expect(writes()).toEqual([]);

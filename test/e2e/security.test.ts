@@ -185,8 +185,7 @@ describe('metrics', () => {
       await h.slack.command('<!channel> "} evil');
       await h.slack.command('JOBS hive-prod');
       await h.slack.click('mms_run', 'zzz-not-a-command 1', { user: OPERATOR });
-      const port = new URL(h.slack.baseUrl).port;
-      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const metrics = await h.bot.metrics.registry.metrics();
       const labels = [...metrics.matchAll(/slack_commands_total\{command="([^"]*)"\}/g)].map((m) => m[1]);
       expect(labels.sort()).toEqual(['jobs', 'unknown']);
       expect(metrics).not.toContain('frobnicate');

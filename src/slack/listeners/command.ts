@@ -1,4 +1,6 @@
-// `/mms`: answer in the ack when the work is quick, else ack "working…" and answer through response_url.
+// `/mms`: an answer that needs no I/O (help, a usage error, what SQLite holds) goes in the ack; anything that
+// waits on MMS or Slack is acked at once and answered through response_url, so Slack's 3 s clock never
+// depends on MMS. Tests may give the work a budget before the ack ("working…" when it runs out).
 import type { App } from '@slack/bolt';
 import type { Metrics } from '../../metrics.js';
 import { commandLabel } from '../commands.js';
@@ -7,12 +9,12 @@ import type { Answer, Dispatcher } from '../dispatch.js';
 export interface CommandDeps {
   dispatcher: Dispatcher;
   metrics: Metrics;
+  /** 0: answer in the ack only what is ready without I/O. Above 0: wait that long, then ack "working…". */
   ackBudgetMs: number;
 }
 
 export function registerCommand(app: App, d: CommandDeps): void {
   app.command('/mms', async ({ command, ack, respond, client }) => {
-    d.metrics.commands.inc({ command: commandLabel(command.text) });
     const work = d.dispatcher.handle(
       command.text,
       {
@@ -24,12 +26,18 @@ export function registerCommand(app: App, d: CommandDeps): void {
       },
       client,
     );
-    const early = await Promise.race([work, delay(d.ackBudgetMs)]);
+    const early = await Promise.race([work, d.ackBudgetMs > 0 ? delay(d.ackBudgetMs) : nextTurn()]);
     if (early) {
       await ack(early.kind === 'reply' ? { response_type: 'ephemeral', ...early.message } : undefined);
+      d.metrics.commands.inc({ command: commandLabel(command.text) });
       return;
     }
-    await ack({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: Working on it…' });
+    await ack(
+      d.ackBudgetMs > 0
+        ? { response_type: 'ephemeral', text: ':hourglass_flowing_sand: Working on it…' }
+        : undefined,
+    );
+    d.metrics.commands.inc({ command: commandLabel(command.text) });
     const answer = await work;
     if (answer.kind === 'reply') await respond({ response_type: 'ephemeral', ...answer.message });
   });
@@ -37,4 +45,9 @@ export function registerCommand(app: App, d: CommandDeps): void {
 
 function delay(ms: number): Promise<Answer | null> {
   return new Promise((resolve) => setTimeout(() => resolve(null), ms).unref());
+}
+
+/** Resolves after the pending microtasks: work that awaited only promises already settled has finished. */
+function nextTurn(): Promise<null> {
+  return new Promise((resolve) => setImmediate(() => resolve(null)));
 }

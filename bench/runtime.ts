@@ -1,0 +1,282 @@
+// The bot as it runs in production (`node dist/main.js`, a process of its own) against a bare Bolt app with
+// the same receiver settings (bench/bare-bolt.mjs), in the same run: ack latency at 5000 signed requests,
+// concurrency 50, for `/mms help`, a read command and a button click; RSS after that load; RSS while
+// watching 1000 jobs; cold start to /healthz 200. Needs `npm run build` first (`npm run bench` does it).
+//
+// `BENCH_BOT_DIR=<dir>` measures another checkout's bot (dist/main.js there, else src/main.ts under tsx).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createMmsClients } from '../src/mms/clients.js';
+import { staticCredentials } from '../src/mms/credentials.js';
+import { SlackClient } from '../src/sandbox/slack-client.js';
+import { type SlackApiStandIn, startSlackApi } from '../src/sandbox/slack-standin.js';
+import { type MmsSimulator, startSimulator } from '../src/sim/index.js';
+import { openDb } from '../src/store/db.js';
+import { WatchStore } from '../src/store/watches.js';
+
+const SECRET = 'bench-signing-secret';
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5000);
+const CONCURRENCY = 50;
+const WARMUP = 300;
+const WATCHED = 1000;
+const REGION = 'cn-hangzhou';
+
+interface Server {
+  name: string;
+  child: ChildProcess;
+  base: string;
+  coldStartMs: number;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((ok) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => ok(port));
+    });
+  });
+}
+
+/** Spawns `node <args>` and times it from spawn to the first 200 from /healthz. */
+async function launch(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd = process.cwd(),
+): Promise<Server> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  let err = '';
+  const t0 = performance.now();
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  child.stderr!.on('data', (d) => (err += String(d)));
+  const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited during start:\n${err}`);
+    const ok = await fetch(`${base}/healthz`)
+      .then((r) => r.status === 200)
+      .catch(() => false);
+    if (ok) break;
+    if (performance.now() - t0 > 60_000) throw new Error(`${name}: no /healthz 200 within 60 s\n${err}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const coldStartMs = performance.now() - t0;
+  return {
+    name,
+    child,
+    base,
+    coldStartMs,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+function rssMb(child: ChildProcess): number {
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+/** `n` calls of `send` from `c` concurrent loops; the latency of each, in ms. */
+async function load(send: () => Promise<number>, n: number, c: number): Promise<number[]> {
+  const out: number[] = [];
+  let next = 0;
+  let failures = 0;
+  const worker = async () => {
+    while (next < n) {
+      next++;
+      const t = performance.now();
+      const status = await send();
+      out.push(performance.now() - t);
+      if (status !== 200) failures++;
+    }
+  };
+  await Promise.all(Array.from({ length: c }, worker));
+  if (failures) throw new Error(`${failures} of ${n} requests did not answer 200`);
+  return out;
+}
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+const SCENARIOS: Array<{ name: string; send: (s: SlackClient) => Promise<number> }> = [
+  { name: '/mms help', send: async (s) => (await s.command('help')).status },
+  { name: '/mms jobs hive-prod (reads MMS)', send: async (s) => (await s.command('jobs hive-prod')).status },
+  {
+    name: 'button: run `jobs hive-prod`',
+    send: async (s) => (await s.click('mms_run', 'jobs hive-prod')).status,
+  },
+];
+
+interface Figures {
+  coldStartMs: number;
+  lat: Array<{ p50: number; p99: number }>;
+  rssMb: number;
+}
+
+async function measure(server: Server, api: SlackApiStandIn): Promise<Figures> {
+  const slack = new SlackClient({ baseUrl: server.base, signingSecret: SECRET, api });
+  const lat: Figures['lat'] = [];
+  for (const sc of SCENARIOS) {
+    await load(() => sc.send(slack), WARMUP, CONCURRENCY);
+    const xs = await load(() => sc.send(slack), REQUESTS, CONCURRENCY);
+    lat.push({ p50: pct(xs, 50), p99: pct(xs, 99) });
+    // Let the work that follows the acks (MMS calls, response_url posts) drain before the next scenario.
+    await new Promise((r) => setTimeout(r, 1500));
+  }
+  api.reset();
+  return { coldStartMs: server.coldStartMs, lat, rssMb: rssMb(server.child) };
+}
+
+function botCommand(): { args: string[]; cwd: string; label: string } {
+  const dir = resolve(process.env.BENCH_BOT_DIR ?? '.');
+  if (existsSync(join(dir, 'dist', 'main.js')) && !process.env.BENCH_BOT_TSX)
+    return { args: ['dist/main.js'], cwd: dir, label: 'node dist/main.js' };
+  return { args: ['--import', 'tsx', 'src/main.ts'], cwd: dir, label: 'src/main.ts under tsx' };
+}
+
+function botEnv(sim: MmsSimulator, api: SlackApiStandIn, dbPath: string): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: api.url,
+    MMS_REGION: REGION,
+    MMS_ENDPOINT: sim.url,
+    ALIBABA_CLOUD_ACCESS_KEY_ID: sim.credentials.accessKeyId,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: sim.credentials.accessKeySecret,
+    DATABASE_PATH: dbPath,
+    MMS_OPERATORS: 'U0OPS00001',
+    METRICS_PORT: '0',
+    LOG_LEVEL: 'info',
+  };
+}
+
+/** A bulk source with `n` jobs, each watched in one channel: rows written through the store. */
+async function watchMany(sim: MmsSimulator, dbPath: string, n: number): Promise<void> {
+  const sourceId = sim.addBulkSource('bulk-src', n);
+  const mms = createMmsClients({
+    credentials: staticCredentials(sim.credentials),
+    endpointOverride: sim.url,
+  })(REGION);
+  const width = String(n).length;
+  for (let i = 1; i <= n; i++) {
+    await mms.createJob(sourceId, {
+      name: `bulk_${i}`,
+      srcDbName: 'bulk_db',
+      tables: [`t_${String(i).padStart(width, '0')}`],
+    });
+  }
+  const db = openDb(dbPath);
+  const watches = new WatchStore(db);
+  let added = 0;
+  for (let page = 1; added < n; page++) {
+    const jobs = await mms.listJobs(sourceId, { pageNum: page, pageSize: 100 });
+    if (jobs.items.length === 0) break;
+    for (const j of jobs.items) {
+      watches.add({
+        kind: 'job',
+        region: REGION,
+        sourceId,
+        sourceName: 'bulk-src',
+        objectId: j.id,
+        channel: 'C0BENCH001',
+        label: j.name,
+        createdBy: 'U0OPS00001',
+      });
+      added++;
+    }
+  }
+  db.close();
+  if (added !== n) throw new Error(`watched ${added} jobs, wanted ${n}`);
+}
+
+const f1 = (x: number) => x.toFixed(1);
+const f2 = (x: number) => x.toFixed(2);
+
+export async function benchRuntime(): Promise<void> {
+  const sim = await startSimulator({ seed: 1 });
+  const api = await startSlackApi();
+  const dir = mkdtempSync(join(tmpdir(), 'mms-bench-runtime-'));
+  const bot = botCommand();
+  try {
+    // A configuration error: how long until the operator reads it.
+    const t0 = performance.now();
+    await new Promise<void>((ok) =>
+      spawn(process.execPath, bot.args, {
+        cwd: bot.cwd,
+        env: { PATH: process.env.PATH ?? '' },
+        stdio: 'ignore',
+      }).once('exit', () => ok()),
+    );
+    const configErrorMs = performance.now() - t0;
+
+    const bareServer = await launch('bare Bolt', [resolve('bench/bare-bolt.mjs')], {
+      SLACK_BOT_TOKEN: 'xoxb-bench',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: api.url,
+    });
+    const bare = await measure(bareServer, api).finally(() => bareServer.stop());
+    const botServer = await launch('bot', bot.args, botEnv(sim, api, join(dir, 'load.db')), bot.cwd);
+    const mine = await measure(botServer, api).finally(() => botServer.stop());
+
+    console.log(`\nruntime: ${bot.label} against a bare Bolt app, both under node ${process.version}`);
+    console.log(`  ack latency, ${REQUESTS} signed requests at concurrency ${CONCURRENCY} (ms):`);
+    console.log(
+      `  ${'request'.padEnd(36)} ${'bare p50'.padStart(9)} ${'bare p99'.padStart(9)} ${'bot p50'.padStart(9)} ${'bot p99'.padStart(9)}   p50 ratio  p99 ratio`,
+    );
+    SCENARIOS.forEach((sc, i) => {
+      const b = bare.lat[i]!;
+      const m = mine.lat[i]!;
+      console.log(
+        `  ${sc.name.padEnd(36)} ${f2(b.p50).padStart(9)} ${f2(b.p99).padStart(9)} ${f2(m.p50).padStart(9)} ${f2(m.p99).padStart(9)}   ${f2(m.p50 / b.p50).padStart(8)}×  ${f2(m.p99 / b.p99).padStart(8)}×`,
+      );
+    });
+    console.log(
+      `  RSS after the load: bare ${f1(bare.rssMb)} MB, bot ${f1(mine.rssMb)} MB: ${f2(mine.rssMb / bare.rssMb)}× (goal ≤ 1.3×)`,
+    );
+    console.log(
+      `  cold start to /healthz 200: bare ${bare.coldStartMs.toFixed(0)} ms, bot ${mine.coldStartMs.toFixed(0)} ms (goal ≤ 1500 ms); configuration error shown after ${configErrorMs.toFixed(0)} ms`,
+    );
+
+    // 1000 watched jobs: RSS sampled every second over the first 20 s of watching them.
+    const dbPath = join(dir, 'watch.db');
+    await watchMany(sim, dbPath, WATCHED);
+    sim.resetCalls();
+    const watcher = await launch(
+      'bot watching',
+      bot.args,
+      { ...botEnv(sim, api, dbPath), WATCH_INTERVAL_SECONDS: '5' },
+      bot.cwd,
+    );
+    let peak = 0;
+    try {
+      for (let s = 0; s < 20; s++) {
+        await new Promise((r) => setTimeout(r, 1000));
+        peak = Math.max(peak, rssMb(watcher.child));
+      }
+      const last = rssMb(watcher.child);
+      console.log(
+        `  RSS watching ${WATCHED} jobs: peak ${f1(peak)} MB, ${f1(last)} MB after 20 s (goal ≤ 150 MB); ${sim.calls.length} MMS calls, ${api.callsTo('chat.postMessage').length} cards posted meanwhile`,
+      );
+    } finally {
+      await watcher.stop();
+    }
+  } finally {
+    await Promise.all([sim.close(), api.close()]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await benchRuntime();
