@@ -5,7 +5,7 @@ import { listAll } from '../mms/client.js';
 import { MmsError } from '../mms/errors.js';
 import { nearNames } from '../mms/resolve.js';
 import type { DataSource, Db } from '../mms/schemas.js';
-import { bool, dbPos, nameList, ref, req, db as resolveDbArg, source, sourcePos } from './common.js';
+import { bool, dbPos, nameList, ref, db as resolveDbArg, source, sourcePos } from './common.js';
 import type { FlagSpec, OpContext, Plan } from './types.js';
 import { UsageError, type WriteOp } from './types.js';
 
@@ -33,8 +33,9 @@ const jobName = z
 
 export const ScopeFlags = z
   .object({
-    source: req('source', 'a data source name or id'),
-    // Optional here so that bare `migrate <source>` can open the form; a plan without it is refused.
+    // Both optional here so that bare `migrate` (or `migrate <source>`) can open the form; a plan without
+    // them is refused.
+    source: z.string().trim().min(1).optional(),
     db: z.string().trim().min(1).optional(),
     tables: nameList('tables'),
     include: nameList('include'),
@@ -47,14 +48,22 @@ export const ScopeFlags = z
     increment: bool,
   })
   .superRefine((o, ctx) => {
-    const bad = (message: string) => ctx.addIssue({ code: 'custom', message });
-    if (o['schema-only'] && o['data-only']) bad('--schema-only and --data-only exclude each other');
+    // Each issue names the parameter it is about (`path`) and why (`params.reason`): the form maps that
+    // to its own fields and words, never the message text.
+    const bad = (param: string, reason: string, message: string) =>
+      ctx.addIssue({ code: 'custom', message, path: [param], params: { reason } });
+    if (o['schema-only'] && o['data-only'])
+      bad('schema-only', 'conflict', '--schema-only and --data-only exclude each other');
     if (o.tables && (o.include || o.exclude))
-      bad('use --tables, or --include/--exclude on the whole database, not both');
+      bad('tables', 'conflict', 'use --tables, or --include/--exclude on the whole database, not both');
     if (o.partitions && !o.tables)
-      bad('--partitions needs --tables: the filter applies to the tables you name');
+      bad(
+        'partitions',
+        'needs-tables',
+        '--partitions needs --tables: the filter applies to the tables you name',
+      );
     if (o['schema-only'] && o.partitions)
-      bad('--partitions copies data; it makes no sense with --schema-only');
+      bad('partitions', 'schema-only', '--partitions copies data; it makes no sense with --schema-only');
   });
 export type ScopeFlags = z.infer<typeof ScopeFlags>;
 
@@ -84,6 +93,11 @@ interface Scope {
 
 /** Resolves and checks everything a job or timer will name; throws a UsageError on the first problem. */
 async function checkScope(ctx: OpContext, o: ScopeFlags): Promise<Scope> {
+  if (!o.source)
+    throw new UsageError(
+      'missing <source>: a data source name or id',
+      'Or run `/mms migrate` alone for the form.',
+    );
   if (!o.db)
     throw new UsageError(
       'missing <db>: the source database to migrate',
@@ -189,7 +203,7 @@ export const migrate: WriteOp<ScopeFlags, JobPayload> = {
   spec: {
     name: 'migrate',
     group: 'Jobs',
-    summary: 'Create a migration job (it starts at once); with only <source> it opens a form',
+    summary: 'Create a migration job (it starts at once); alone, or with only <source>, it opens a form',
     positionals: [sourcePos, dbPos],
     flags: MIGRATE_FLAGS,
     examples: [
@@ -201,6 +215,8 @@ export const migrate: WriteOp<ScopeFlags, JobPayload> = {
   },
   params: ScopeFlags,
   payload: JobPayload,
+  // `migrate` or `migrate <source>` with nothing else opens the form.
+  opensForm: (o) => Object.entries(o).every(([k, v]) => k === 'source' || v === undefined || v === false),
   async plan(ctx, o): Promise<Plan<JobPayload>> {
     const scope = await checkScope(ctx, o);
     const name = o.name ?? `${scope.db.name}_${stamp(ctx.now)}`;

@@ -95,6 +95,8 @@ export interface WriteOp<P = unknown, X = unknown> extends OpBase<P> {
   kind: 'write';
   name: WriteOperation;
   payload: z.ZodType<X>;
+  /** With these parameters the command opens its form instead of planning (bare `migrate`). */
+  opensForm?: (p: P) => boolean;
   plan(ctx: OpContext, p: P): Promise<Plan<X>>;
   /** At confirm time: what changed since the card was shown (empty: safe to run). */
   recheck(ctx: OpContext, x: X): Promise<string[]>;

@@ -32,14 +32,17 @@ export interface DispatchDeps {
   flow: ConfirmFlow;
   logger: Logger;
   now: () => Date;
-  /** Opens the migrate form (bare `migrate <source>`); provided by the views module. */
-  openMigrateForm?: (
-    client: WebClient,
-    ctx: OpContext,
-    sourceInput: string,
-    triggerId: string,
-  ) => Promise<void>;
+  /** Forms by operation name, for writes whose parameters say to open one (`opensForm`). */
+  forms?: Partial<Record<string, FormOpener>>;
 }
+
+/** Opens an operation's form (a modal) from a trigger; throws a UsageError when Slack would not. */
+export type FormOpener = (
+  client: WebClient,
+  ctx: OpContext,
+  params: unknown,
+  triggerId: string,
+) => Promise<void>;
 
 export class Dispatcher {
   constructor(private readonly d: DispatchDeps) {}
@@ -75,13 +78,9 @@ export class Dispatcher {
       const ctx = this.context(region, who);
       if (parsed.op.kind === 'read') return reply(await parsed.op.run(ctx, parsed.params));
       const op = parsed.op;
-      if (op.name === 'migrate' && isBareMigrate(parsed.params) && who.triggerId && this.d.openMigrateForm) {
-        await this.d.openMigrateForm(
-          client,
-          ctx,
-          String((parsed.params as { source: string }).source),
-          who.triggerId,
-        );
+      const form = this.d.forms?.[op.name];
+      if (form && who.triggerId && op.opensForm?.(parsed.params)) {
+        await form(client, ctx, parsed.params, who.triggerId);
         return { kind: 'modal' };
       }
       return await this.requestWrite(ctx, op, parsed.params, who, client);
@@ -175,13 +174,6 @@ export class Dispatcher {
 }
 
 const reply = (message: SlackMessage): Answer => ({ kind: 'reply', message });
-
-/** `migrate <source>` with nothing else opens the form. */
-function isBareMigrate(p: unknown): boolean {
-  return Object.entries(p as Record<string, unknown>).every(
-    ([k, v]) => k === 'source' || v === undefined || v === false,
-  );
-}
 
 /**
  * The command text with one argument replaced (an ambiguous name by the chosen id). Whole arguments only:
