@@ -11,6 +11,7 @@ import {
   resolveTimer,
 } from '../mms/resolve.js';
 import type { DataSource, Db, Job, Page, Table, Timer } from '../mms/schemas.js';
+import { arg } from '../ui/actions.js';
 import type { Pager } from '../ui/types.js';
 import { type OpContext, type PositionalSpec, UsageError } from './types.js';
 
@@ -131,6 +132,10 @@ export async function tableNamed(
           .map((n) => `\`${dbName}.${n}\``)
           .join(', ')}?`
       : undefined,
+    {
+      kind: 'bad-argument',
+      next: [{ text: `Tables of ${dbName}`, command: `tables ${s.id} ${arg(dbName)}` }],
+    },
   );
 }
 
@@ -138,7 +143,10 @@ export async function tableNamed(
 export async function dbNamed(ctx: OpContext, s: DataSource, input: string): Promise<Db> {
   const d = await db(ctx, s.id, input);
   if (d.name !== input) {
-    throw new UsageError(`No database named "${input}" in ${ref(s)}.`, `Did you mean \`${d.name}\`?`);
+    throw new UsageError(`No database named "${input}" in ${ref(s)}.`, `Did you mean \`${d.name}\`?`, {
+      kind: 'bad-argument',
+      next: [{ text: `Databases of ${s.name}`, command: `dbs ${s.id}` }],
+    });
   }
   return d;
 }

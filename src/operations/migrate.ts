@@ -5,6 +5,7 @@ import { listAll } from '../mms/client.js';
 import { MmsError } from '../mms/errors.js';
 import { nearNames } from '../mms/resolve.js';
 import type { DataSource, Db } from '../mms/schemas.js';
+import { arg } from '../ui/actions.js';
 import { bool, dbPos, nameList, ref, db as resolveDbArg, source, sourcePos } from './common.js';
 import type { FlagSpec, OpContext, Plan } from './types.js';
 import { UsageError, type WriteOp } from './types.js';
@@ -102,25 +103,47 @@ async function checkScope(ctx: OpContext, o: ScopeFlags): Promise<Scope> {
     throw new UsageError(
       'missing <db>: the source database to migrate',
       'Or run `/mms migrate <source>` alone for the form.',
+      { kind: 'missing', next: [{ text: 'Open the migrate form', command: `migrate ${arg(o.source)}` }] },
     );
   const s = await source(ctx, o.source);
   const scanned = (s.dbNum ?? 0) > 0 || s.scanId;
   if (!scanned) {
-    throw new UsageError(`Source ${ref(s)} has not been scanned yet.`, `Run \`/mms scan ${s.id}\` first.`);
+    throw new UsageError(
+      `Source ${ref(s)} has not been scanned yet.`,
+      `Run \`/mms scan ${arg(s.name)}\` first.`,
+      {
+        kind: 'not-ready',
+        next: [{ text: `Scan ${s.name}`, command: `scan ${s.id}` }],
+      },
+    );
   }
   if (!((s.dbNum ?? 0) > 0) && /FAIL/i.test(s.scanStatus ?? '')) {
     throw new UsageError(
       `The last metadata scan of ${ref(s)} (#${s.scanId}) failed, so it has no databases to migrate.`,
-      `See \`/mms source ${s.id}\` for why, then run \`/mms scan ${s.id}\`.`,
+      `See \`/mms source ${arg(s.name)}\` for why, then run \`/mms scan ${arg(s.name)}\`.`,
+      {
+        kind: 'not-ready',
+        next: [
+          { text: `Source ${s.name}`, command: `source ${s.id}` },
+          { text: `Scan ${s.name}`, command: `scan ${s.id}` },
+        ],
+      },
     );
   }
   if (/DOING/i.test(s.scanStatus ?? '')) {
-    throw new UsageError(`A metadata scan of ${ref(s)} is still running; wait for it to finish.`);
+    throw new UsageError(
+      `A metadata scan of ${ref(s)} is still running; wait for it to finish.`,
+      'Its progress is posted here when you watch it; try again once it is done.',
+      { kind: 'not-ready', next: [{ text: `Source ${s.name}`, command: `source ${s.id}` }] },
+    );
   }
   const d = await resolveDbArg(ctx, s.id, o.db);
   const dbName = o.db;
   if (d.name !== dbName) {
-    throw new UsageError(`No database named "${o.db}" in ${ref(s)}.`, `Did you mean \`${d.name}\`?`);
+    throw new UsageError(`No database named "${o.db}" in ${ref(s)}.`, `Did you mean \`${d.name}\`?`, {
+      kind: 'bad-argument',
+      next: [{ text: `Databases of ${s.name}`, command: `dbs ${s.id}` }],
+    });
   }
   const names = (
     await listAll((pg) => ctx.mms.listTables(s.id, { dbName: d.name, onlyName: true, ...pg }))
@@ -132,7 +155,11 @@ async function checkScope(ctx: OpContext, o: ScopeFlags): Promise<Scope> {
     const near = missing.flatMap((m) => nearNames(m, names, 1).map((n) => `${m} → ${n}?`));
     throw new UsageError(
       `Not in ${d.name}: ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ` (+${missing.length - 20} more)` : ''}.`,
-      near.length ? `Did you mean: ${near.join(', ')}` : `See \`/mms tables ${s.id} ${d.name}\`.`,
+      near.length ? `Did you mean: ${near.join(', ')}` : `See \`/mms tables ${arg(s.name)} ${arg(d.name)}\`.`,
+      {
+        kind: 'bad-argument',
+        next: [{ text: `Tables of ${d.name}`, command: `tables ${s.id} ${arg(d.name)}` }],
+      },
     );
   }
   if (o.partitions && o.tables) {
@@ -149,6 +176,7 @@ async function checkScope(ctx: OpContext, o: ScopeFlags): Promise<Scope> {
       throw new UsageError(
         `--partitions applies to partitioned tables, and ${flat.join(', ')} ${flat.length === 1 ? 'has' : 'have'} no partitions.`,
         'Migrate those tables in a separate job without --partitions.',
+        { kind: 'bad-argument' },
       );
     }
   }
@@ -156,7 +184,14 @@ async function checkScope(ctx: OpContext, o: ScopeFlags): Promise<Scope> {
   if (o.tables) tableCount = o.tables.length;
   else if (o.exclude) tableCount = names.length - new Set(o.exclude).size;
   else if (o.include) tableCount = new Set(o.include).size;
-  if (tableCount <= 0) throw new UsageError('That scope selects no tables.');
+  if (tableCount <= 0)
+    throw new UsageError(
+      'That scope selects no tables.',
+      'Name fewer tables to leave out, or others to take.',
+      {
+        kind: 'bad-argument',
+      },
+    );
 
   const opts = options(o);
   const scope = o.tables ? (o.partitions ? 'Partitions' : 'Tables') : 'Database';
@@ -339,6 +374,8 @@ export const schedule: WriteOp<ScheduleParams, TimerPayload> = {
     if (o['schema-only'] || o.increment) {
       throw new UsageError(
         'Timers run incremental data migrations: --schema-only and --increment do not apply.',
+        undefined,
+        { kind: 'bad-argument' },
       );
     }
     const scope = await checkScope(ctx, o);

@@ -6,6 +6,7 @@ import type { WriteOperation } from '../config.js';
 import type { MmsClient } from '../mms/client.js';
 import type { Services } from '../services.js';
 import type { ConfirmParam } from '../ui/confirm.js';
+import type { NextStep, UsageKind } from '../ui/errors.js';
 import type { RenderCtx, SlackMessage } from '../ui/types.js';
 
 export interface FlagSpec {
@@ -106,10 +107,17 @@ export interface WriteOp<P = unknown, X = unknown> extends OpBase<P> {
 /** A user-facing problem with the request itself (bad argument, wrong state): shown as is. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+  readonly kind: UsageKind;
+  readonly next: NextStep[];
   constructor(
     message: string,
     readonly hint?: string,
+    o: { kind?: UsageKind; next?: NextStep[] } = {},
   ) {
     super(message);
+    this.kind = o.kind ?? 'usage';
+    this.next = o.next ?? [];
   }
 }
+
+export type { NextStep, UsageKind };

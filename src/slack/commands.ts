@@ -48,7 +48,10 @@ export function tokenize(text: string): string[] {
       has = true;
     }
   }
-  if (quote) throw new UsageError(`Unclosed ${quote} quote in the command.`);
+  if (quote)
+    throw new UsageError(`Unclosed ${quote} quote in the command.`, 'Close the quote and run it again.', {
+      kind: 'bad-argument',
+    });
   if (has) out.push(cur);
   return out;
 }
@@ -79,6 +82,13 @@ export function parseCommand(rawText: string, defaultRegion: string): ParsedComm
     throw new UsageError(
       `Unknown command \`${name}\`.${near.length ? ` Did you mean ${near.map((n) => `\`${n}\``).join(' or ')}?` : ''}`,
       'Type `/mms help` for the list of commands.',
+      {
+        kind: 'unknown-command',
+        next: [
+          ...near.slice(0, 3).map((n) => ({ text: `Help: ${n}`, command: `help ${n}` })),
+          { text: 'All commands', command: 'help' },
+        ],
+      },
     );
   }
   const spec = op.spec;
@@ -87,7 +97,10 @@ export function parseCommand(rawText: string, defaultRegion: string): ParsedComm
   try {
     parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UsageError(argError(e, spec, Object.keys(options)), `Usage: \`${usage(spec)}\``);
+    throw new UsageError(argError(e, spec, Object.keys(options)), `Usage: \`${usage(spec)}\``, {
+      kind: 'bad-argument',
+      next: [helpStep(spec)],
+    });
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
   if (parsed.positionals.length > spec.positionals.length) {
@@ -95,6 +108,7 @@ export function parseCommand(rawText: string, defaultRegion: string): ParsedComm
     throw new UsageError(
       `Too many arguments for \`${spec.name}\`: ${extra.map((x) => `\`${x}\``).join(' ')}. Quote names that hold spaces.`,
       `Usage: \`${usage(spec)}\``,
+      { kind: 'bad-argument', next: [helpStep(spec)] },
     );
   }
   const region = typeof values['region'] === 'string' ? values['region'] : defaultRegion;
@@ -103,6 +117,7 @@ export function parseCommand(rawText: string, defaultRegion: string): ParsedComm
     throw new UsageError(
       `Unknown region \`${region}\`.${near.length ? ` Did you mean ${near.map((n) => `\`${n}\``).join(' or ')}?` : ''}`,
       'Type `/mms regions` for the regions MMS serves.',
+      { kind: 'bad-argument', next: [{ text: 'Regions', command: 'regions' }] },
     );
   }
   const raw: Record<string, string | boolean | undefined> = {};
@@ -113,10 +128,19 @@ export function parseCommand(rawText: string, defaultRegion: string): ParsedComm
   const result = op.params.safeParse(raw);
   if (!result.success) {
     const problems = [...new Set(result.error.issues.map((i) => i.message))];
-    throw new UsageError(problems.join('\n'), `Usage: \`${usage(spec)}\``);
+    const missing = problems.every((m) => m.startsWith('missing <'));
+    const next = [helpStep(spec)];
+    if (problems.some((m) => m.startsWith('missing <source>')))
+      next.unshift({ text: 'List sources', command: 'sources' });
+    throw new UsageError(problems.join('\n'), `Usage: \`${usage(spec)}\``, {
+      kind: missing ? 'missing' : 'bad-argument',
+      next,
+    });
   }
   return { kind: 'op', op, params: result.data, region, text };
 }
+
+const helpStep = (spec: CommandSpec) => ({ text: `Help: ${spec.name}`, command: `help ${spec.name}` });
 
 function argError(e: unknown, spec: CommandSpec, known: string[]): string {
   const err = e as { code?: string; message?: string };
@@ -163,6 +187,7 @@ export function helpMessage(topic?: string): SlackMessage {
       throw new UsageError(
         `No command \`${topic}\`.${near.length ? ` Did you mean ${near.map((n) => `\`${n}\``).join(' or ')}?` : ''}`,
         'Type `/mms help` for the list.',
+        { kind: 'unknown-command', next: [{ text: 'All commands', command: 'help' }] },
       );
     }
     return commandHelp(op);

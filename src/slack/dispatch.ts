@@ -98,7 +98,7 @@ export class Dispatcher {
     client: WebClient,
   ): Promise<Answer> {
     const allowed = ctx.services.authz.canRequest(op.name as WriteOperation, ctx.channel);
-    if (!allowed.ok) throw new UsageError(allowed.reason);
+    if (!allowed.ok) throw new UsageError(allowed.reason, undefined, { kind: 'not-allowed' });
     const { confirmation, created } = await this.d.flow.request(ctx, op, params, who.responseUrl);
     if (!created) {
       const where = confirmation.messageTs
@@ -108,7 +108,7 @@ export class Dispatcher {
       return reply(
         errorMessage(
           {
-            kind: 'usage',
+            kind: 'waiting',
             message: `A ${confirmation.operation} request for the same target is already waiting for confirmation.`,
             hint: 'Confirm or cancel that card first.',
             mrkdwn: `${where ? `See ${where}, r` : 'R'}equested by ${mentionUser(confirmation.requestedBy)}.`,
@@ -144,7 +144,7 @@ export class Dispatcher {
   failure(e: unknown, region: string, text: string): SlackMessage {
     const render = this.render(region);
     if (e instanceof UsageError)
-      return errorMessage({ kind: 'usage', message: e.message, hint: e.hint }, render);
+      return errorMessage({ kind: e.kind, message: e.message, hint: e.hint, next: e.next }, render);
     if (e instanceof ResolveError) {
       const r = e.resolution;
       if (r.kind === 'ambiguous') {
