@@ -6,6 +6,7 @@ import { MmsError } from '../mms/errors.js';
 import { nearNames } from '../mms/resolve.js';
 import type { DataSource, Db } from '../mms/schemas.js';
 import { arg } from '../ui/actions.js';
+import { regionZone, utcOffset } from '../ui/format.js';
 import { bool, dbPos, nameList, ref, db as resolveDbArg, source, sourcePos } from './common.js';
 import type { FlagSpec, OpContext, Plan } from './types.js';
 import { UsageError, type WriteOp } from './types.js';
@@ -221,6 +222,12 @@ async function checkScope(ctx: OpContext, o: ScopeFlags): Promise<Scope> {
   return { source: s, db: d, tableCount, params, warnings };
 }
 
+/** A schedule's zone: MMS runs timers in the region's time. */
+const zoneOf = (ctx: OpContext) => {
+  const zone = regionZone(ctx.region);
+  return `(${zone}, ${utcOffset(zone, ctx.now)})`;
+};
+
 const stamp = (d: Date) => d.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '_');
 
 // ---- migrate ----
@@ -359,9 +366,12 @@ export const schedule: WriteOp<ScheduleParams, TimerPayload> = {
     summary: 'Create a timer that runs a migration on a schedule',
     positionals: [sourcePos, dbPos],
     flags: {
-      daily: { type: 'string', hint: 'HH:MM', help: 'run every day at this time' },
+      daily: { type: 'string', hint: 'HH:MM', help: 'run every day at this time, in the region’s time zone' },
       hourly: { type: 'string', hint: 'MM', help: 'run every hour at this minute' },
-      ...MIGRATE_FLAGS,
+      // Timers always run incremental data migrations: no --increment, no --schema-only.
+      ...Object.fromEntries(
+        Object.entries(MIGRATE_FLAGS).filter(([n]) => n !== 'increment' && n !== 'schema-only'),
+      ),
     },
     examples: [
       'schedule hive-prod sales --daily 02:30',
@@ -394,7 +404,10 @@ export const schedule: WriteOp<ScheduleParams, TimerPayload> = {
       title: 'Create migration timer',
       params: [
         { label: 'Timer name', value: name },
-        { label: 'Schedule', value: o.daily ? `daily at ${value}` : `hourly at :${value}` },
+        {
+          label: 'Schedule',
+          value: `${o.daily ? `daily at ${value}` : `hourly at :${value}`} ${zoneOf(ctx)}`,
+        },
         ...scope.params.filter((p) => p.label !== 'Incremental'),
       ],
       warnings: [
@@ -416,7 +429,7 @@ export const schedule: WriteOp<ScheduleParams, TimerPayload> = {
   },
   async execute(ctx, x) {
     const { timerId } = await ctx.mms.createTimer(x.sourceId, x.spec);
-    const when = x.spec.scheduleType === 'Daily' ? `daily at ${x.spec.value}` : `hourly at :${x.spec.value}`;
+    const when = `${x.spec.scheduleType === 'Daily' ? `daily at ${x.spec.value}` : `hourly at :${x.spec.value}`} ${zoneOf(ctx)}`;
     return { ok: true, text: `Timer ${x.spec.name} (#${timerId}) created: runs ${when}.` };
   },
 };

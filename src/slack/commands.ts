@@ -194,23 +194,44 @@ export function helpMessage(topic?: string): SlackMessage {
   }
   const blocks: KnownBlock[] = [
     header('MMS from Slack'),
-    section('Run MaxCompute Migration Service from this channel.'),
+    section(
+      '*Start here*\n' +
+        '1. `/mms sources` — the data sources you can migrate from.\n' +
+        '2. `/mms migrate` — a form: source, database, tables. It answers with a card an operator confirms.\n' +
+        '3. The job’s card in the channel follows it to the end; failures come with their cause and a fix.\n' +
+        '4. `/mms status` — what is being watched, and what failed lately.',
+    ),
+    actions([
+      runButton('Sources', 'sources', 'primary'),
+      runButton('Migrate…', 'migrate'),
+      runButton('Status', 'status'),
+      runButton('Setup checklist', 'setup'),
+    ]),
   ];
-  for (const g of GROUPS) {
+  const groups = GROUPS.map((g) => {
     const ops = CATALOG.filter((op) => op.spec.group === g);
-    const lines = ops.map(
-      (op) => `• \`${op.spec.name}\`${op.kind === 'write' ? ' ✎' : ''} — ${esc(op.spec.summary)}`,
-    );
-    blocks.push(section(`*${g}*\n${lines.join('\n')}`));
-  }
+    const names = ops.map((op) => `\`${op.spec.name}\`${op.kind === 'write' ? ' ✎' : ''}`);
+    return `*${g}* · ${GROUP_HELP[g]}\n${names.join(' · ')}`;
+  });
+  blocks.push(section(`*All commands*\n${groups.join('\n')}`));
   blocks.push(
     context([
       '✎ changes MMS: it answers with a confirmation card that an operator confirms.',
-      'Every command takes `--region <id>`. `/mms help <command>` shows its options and examples.',
+      '`/mms help <command>` shows its options and examples. Every command takes `--region <id>`.',
     ]),
   );
-  return message('mms-chatops help', blocks);
+  return message('mms-chatops help: start with /mms sources, then /mms migrate', blocks);
 }
+
+const GROUP_HELP: Record<CommandSpec['group'], string> = {
+  Browse: 'what there is to migrate',
+  Scans: 'refresh a source’s metadata',
+  Jobs: 'create and run migrations',
+  Tasks: 'one table’s part of a job',
+  Timers: 'migrations on a schedule',
+  Notifications: 'what this channel follows',
+  Admin: 'setup, regions, audit',
+};
 
 function commandHelp(op: AnyOp): SlackMessage {
   const spec = op.spec;
