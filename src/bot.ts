@@ -11,11 +11,12 @@ import { createMmsClients, type MmsClientsOptions } from './mms/clients.js';
 import { type CredentialSource, chainCredentials } from './mms/credentials.js';
 import type { Services } from './services.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
-import { Dispatcher } from './slack/dispatch.js';
-import { openMigrateForm } from './slack/views.js';
+import { Dispatcher, type FormOpener } from './slack/dispatch.js';
+import { migrateFormOpener } from './slack/listeners/form.js';
 import { AuditStore } from './store/audit.js';
 import { ConfirmationStore } from './store/confirmations.js';
 import { type Db, openDb } from './store/db.js';
+import { FormStore } from './store/forms.js';
 import { WatchStore } from './store/watches.js';
 import { renderContext } from './ui/types.js';
 import { Watcher, type WatcherOptions } from './watch/watcher.js';
@@ -91,13 +92,10 @@ export function buildBot(o: BotOptions): Bot {
     ttlSeconds: config.confirmTtlSeconds,
     now,
   });
-  const dispatcher = new Dispatcher({
-    services,
-    flow,
-    logger,
-    now: () => new Date(now()),
-    openMigrateForm,
-  });
+  const forms: Partial<Record<string, FormOpener>> = {};
+  const dispatcher = new Dispatcher({ services, flow, logger, now: () => new Date(now()), forms });
+  const form = { dispatcher, logger, forms: new FormStore(db, now) };
+  forms['migrate'] = migrateFormOpener(form);
   const watcher = new Watcher({
     db,
     services,
@@ -119,7 +117,7 @@ export function buildBot(o: BotOptions): Bot {
     dispatcher,
     flow,
     ready: () => ready,
-    form: { dispatcher, logger },
+    form,
     home: { logger, view: (user) => watcher.homeView(user) },
     onWatch: (w) => watcher.register(w),
     ...o.slack,

@@ -21,6 +21,7 @@ import {
   type Table,
   type Timer,
 } from '../mms/schemas.js';
+import { arg } from '../ui/actions.js';
 import type { Pager } from '../ui/types.js';
 import { type OpContext, type PositionalSpec, UsageError } from './types.js';
 
@@ -141,6 +142,10 @@ export async function tableNamed(
           .map((n) => `\`${dbName}.${n}\``)
           .join(', ')}?`
       : undefined,
+    {
+      kind: 'bad-argument',
+      next: [{ text: `Tables of ${dbName}`, command: `tables ${s.id} ${arg(dbName)}` }],
+    },
   );
 }
 
@@ -148,7 +153,10 @@ export async function tableNamed(
 export async function dbNamed(ctx: OpContext, s: DataSource, input: string): Promise<Db> {
   const d = await db(ctx, s.id, input);
   if (d.name !== input) {
-    throw new UsageError(`No database named "${input}" in ${ref(s)}.`, `Did you mean \`${d.name}\`?`);
+    throw new UsageError(`No database named "${input}" in ${ref(s)}.`, `Did you mean \`${d.name}\`?`, {
+      kind: 'bad-argument',
+      next: [{ text: `Databases of ${s.name}`, command: `dbs ${s.id}` }],
+    });
   }
   return d;
 }

@@ -67,7 +67,11 @@ function jobAction(a: JobAction): WriteOp<Params, Payload> {
       const s = await source(ctx, p.source);
       const j = await job(ctx, s.id, p.job);
       const why = a.refuse(j);
-      if (why) throw new UsageError(`Cannot ${a.name} job ${ref(j)}: ${why}`);
+      if (why)
+        throw new UsageError(`Cannot ${a.name} job ${ref(j)}: ${why}`, undefined, {
+          kind: 'wrong-state',
+          next: [{ text: `Job ${j.name}`, command: `job ${s.id} ${j.id}` }],
+        });
       return {
         title: a.title,
         params: [

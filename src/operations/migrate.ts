@@ -5,13 +5,14 @@ import { listAll } from '../mms/client.js';
 import { MmsError } from '../mms/errors.js';
 import { nearNames } from '../mms/resolve.js';
 import type { DataSource, Db } from '../mms/schemas.js';
+import { arg } from '../ui/actions.js';
+import { regionZone, utcOffset } from '../ui/format.js';
 import {
   bool,
   dbPos,
   lastScanState,
   nameList,
   ref,
-  req,
   db as resolveDbArg,
   source,
   sourcePos,
@@ -43,8 +44,9 @@ const jobName = z
 
 export const ScopeFlags = z
   .object({
-    source: req('source', 'a data source name or id'),
-    // Optional here so that bare `migrate <source>` can open the form; a plan without it is refused.
+    // Both optional here so that bare `migrate` (or `migrate <source>`) can open the form; a plan without
+    // them is refused.
+    source: z.string().trim().min(1).optional(),
     db: z.string().trim().min(1).optional(),
     tables: nameList('tables'),
     include: nameList('include'),
@@ -57,14 +59,22 @@ export const ScopeFlags = z
     increment: bool,
   })
   .superRefine((o, ctx) => {
-    const bad = (message: string) => ctx.addIssue({ code: 'custom', message });
-    if (o['schema-only'] && o['data-only']) bad('--schema-only and --data-only exclude each other');
+    // Each issue names the parameter it is about (`path`) and why (`params.reason`): the form maps that
+    // to its own fields and words, never the message text.
+    const bad = (param: string, reason: string, message: string) =>
+      ctx.addIssue({ code: 'custom', message, path: [param], params: { reason } });
+    if (o['schema-only'] && o['data-only'])
+      bad('schema-only', 'conflict', '--schema-only and --data-only exclude each other');
     if (o.tables && (o.include || o.exclude))
-      bad('use --tables, or --include/--exclude on the whole database, not both');
+      bad('tables', 'conflict', 'use --tables, or --include/--exclude on the whole database, not both');
     if (o.partitions && !o.tables)
-      bad('--partitions needs --tables: the filter applies to the tables you name');
+      bad(
+        'partitions',
+        'needs-tables',
+        '--partitions needs --tables: the filter applies to the tables you name',
+      );
     if (o['schema-only'] && o.partitions)
-      bad('--partitions copies data; it makes no sense with --schema-only');
+      bad('partitions', 'schema-only', '--partitions copies data; it makes no sense with --schema-only');
   });
 export type ScopeFlags = z.infer<typeof ScopeFlags>;
 
@@ -94,30 +104,57 @@ interface Scope {
 
 /** Resolves and checks everything a job or timer will name; throws a UsageError on the first problem. */
 async function checkScope(ctx: OpContext, o: ScopeFlags): Promise<Scope> {
+  if (!o.source)
+    throw new UsageError(
+      'missing <source>: a data source name or id',
+      'Or run `/mms migrate` alone for the form.',
+    );
   if (!o.db)
     throw new UsageError(
       'missing <db>: the source database to migrate',
       'Or run `/mms migrate <source>` alone for the form.',
+      { kind: 'missing', next: [{ text: 'Open the migrate form', command: `migrate ${arg(o.source)}` }] },
     );
   const s = await source(ctx, o.source);
   const scanned = (s.dbNum ?? 0) > 0 || s.scanId;
   if (!scanned) {
-    throw new UsageError(`Source ${ref(s)} has not been scanned yet.`, `Run \`/mms scan ${s.id}\` first.`);
+    throw new UsageError(
+      `Source ${ref(s)} has not been scanned yet.`,
+      `Run \`/mms scan ${arg(s.name)}\` first.`,
+      {
+        kind: 'not-ready',
+        next: [{ text: `Scan ${s.name}`, command: `scan ${s.id}` }],
+      },
+    );
   }
   const last = await lastScanState(ctx, s);
   if (!((s.dbNum ?? 0) > 0) && last?.state === 'failed') {
     throw new UsageError(
       `The last metadata scan of ${ref(s)} (#${s.scanId}) failed, so it has no databases to migrate.`,
-      `See \`/mms source ${s.id}\` for why, then run \`/mms scan ${s.id}\`.`,
+      `See \`/mms source ${arg(s.name)}\` for why, then run \`/mms scan ${arg(s.name)}\`.`,
+      {
+        kind: 'not-ready',
+        next: [
+          { text: `Source ${s.name}`, command: `source ${s.id}` },
+          { text: `Scan ${s.name}`, command: `scan ${s.id}` },
+        ],
+      },
     );
   }
   if (last?.state === 'running') {
-    throw new UsageError(`A metadata scan of ${ref(s)} is still running; wait for it to finish.`);
+    throw new UsageError(
+      `A metadata scan of ${ref(s)} is still running; wait for it to finish.`,
+      'Its progress is posted here when you watch it; try again once it is done.',
+      { kind: 'not-ready', next: [{ text: `Source ${s.name}`, command: `source ${s.id}` }] },
+    );
   }
   const d = await resolveDbArg(ctx, s.id, o.db);
   const dbName = o.db;
   if (d.name !== dbName) {
-    throw new UsageError(`No database named "${o.db}" in ${ref(s)}.`, `Did you mean \`${d.name}\`?`);
+    throw new UsageError(`No database named "${o.db}" in ${ref(s)}.`, `Did you mean \`${d.name}\`?`, {
+      kind: 'bad-argument',
+      next: [{ text: `Databases of ${s.name}`, command: `dbs ${s.id}` }],
+    });
   }
   const names = (
     await listAll((pg) => ctx.mms.listTables(s.id, { dbName: d.name, onlyName: true, ...pg }))
@@ -129,7 +166,11 @@ async function checkScope(ctx: OpContext, o: ScopeFlags): Promise<Scope> {
     const near = missing.flatMap((m) => nearNames(m, names, 1).map((n) => `${m} → ${n}?`));
     throw new UsageError(
       `Not in ${d.name}: ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ` (+${missing.length - 20} more)` : ''}.`,
-      near.length ? `Did you mean: ${near.join(', ')}` : `See \`/mms tables ${s.id} ${d.name}\`.`,
+      near.length ? `Did you mean: ${near.join(', ')}` : `See \`/mms tables ${arg(s.name)} ${arg(d.name)}\`.`,
+      {
+        kind: 'bad-argument',
+        next: [{ text: `Tables of ${d.name}`, command: `tables ${s.id} ${arg(d.name)}` }],
+      },
     );
   }
   if (o.partitions && o.tables) {
@@ -146,6 +187,7 @@ async function checkScope(ctx: OpContext, o: ScopeFlags): Promise<Scope> {
       throw new UsageError(
         `--partitions applies to partitioned tables, and ${flat.join(', ')} ${flat.length === 1 ? 'has' : 'have'} no partitions.`,
         'Migrate those tables in a separate job without --partitions.',
+        { kind: 'bad-argument' },
       );
     }
   }
@@ -153,7 +195,14 @@ async function checkScope(ctx: OpContext, o: ScopeFlags): Promise<Scope> {
   if (o.tables) tableCount = o.tables.length;
   else if (o.exclude) tableCount = names.length - new Set(o.exclude).size;
   else if (o.include) tableCount = new Set(o.include).size;
-  if (tableCount <= 0) throw new UsageError('That scope selects no tables.');
+  if (tableCount <= 0)
+    throw new UsageError(
+      'That scope selects no tables.',
+      'Name fewer tables to leave out, or others to take.',
+      {
+        kind: 'bad-argument',
+      },
+    );
 
   const opts = options(o);
   const scope = o.tables ? (o.partitions ? 'Partitions' : 'Tables') : 'Database';
@@ -183,6 +232,12 @@ async function checkScope(ctx: OpContext, o: ScopeFlags): Promise<Scope> {
   return { source: s, db: d, tableCount, params, warnings };
 }
 
+/** A schedule's zone: MMS runs timers in the region's time. */
+const zoneOf = (ctx: OpContext) => {
+  const zone = regionZone(ctx.region);
+  return `(${zone}, ${utcOffset(zone, ctx.now)})`;
+};
+
 const stamp = (d: Date) => d.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '_');
 
 // ---- migrate ----
@@ -200,7 +255,7 @@ export const migrate: WriteOp<ScopeFlags, JobPayload> = {
   spec: {
     name: 'migrate',
     group: 'Jobs',
-    summary: 'Create a migration job (it starts at once); with only <source> it opens a form',
+    summary: 'Create a migration job (it starts at once); alone, or with only <source>, it opens a form',
     positionals: [sourcePos, dbPos],
     flags: MIGRATE_FLAGS,
     examples: [
@@ -212,6 +267,8 @@ export const migrate: WriteOp<ScopeFlags, JobPayload> = {
   },
   params: ScopeFlags,
   payload: JobPayload,
+  // `migrate` or `migrate <source>` with nothing else opens the form.
+  opensForm: (o) => Object.entries(o).every(([k, v]) => k === 'source' || v === undefined || v === false),
   async plan(ctx, o): Promise<Plan<JobPayload>> {
     const scope = await checkScope(ctx, o);
     const name = o.name ?? `${scope.db.name}_${stamp(ctx.now)}`;
@@ -320,9 +377,12 @@ export const schedule: WriteOp<ScheduleParams, TimerPayload> = {
     summary: 'Create a timer that runs a migration on a schedule',
     positionals: [sourcePos, dbPos],
     flags: {
-      daily: { type: 'string', hint: 'HH:MM', help: 'run every day at this time' },
+      daily: { type: 'string', hint: 'HH:MM', help: 'run every day at this time, in the region’s time zone' },
       hourly: { type: 'string', hint: 'MM', help: 'run every hour at this minute' },
-      ...MIGRATE_FLAGS,
+      // Timers always run incremental data migrations: no --increment, no --schema-only.
+      ...Object.fromEntries(
+        Object.entries(MIGRATE_FLAGS).filter(([n]) => n !== 'increment' && n !== 'schema-only'),
+      ),
     },
     examples: [
       'schedule hive-prod sales --daily 02:30',
@@ -335,6 +395,8 @@ export const schedule: WriteOp<ScheduleParams, TimerPayload> = {
     if (o['schema-only'] || o.increment) {
       throw new UsageError(
         'Timers run incremental data migrations: --schema-only and --increment do not apply.',
+        undefined,
+        { kind: 'bad-argument' },
       );
     }
     const scope = await checkScope(ctx, o);
@@ -353,7 +415,10 @@ export const schedule: WriteOp<ScheduleParams, TimerPayload> = {
       title: 'Create migration timer',
       params: [
         { label: 'Timer name', value: name },
-        { label: 'Schedule', value: o.daily ? `daily at ${value}` : `hourly at :${value}` },
+        {
+          label: 'Schedule',
+          value: `${o.daily ? `daily at ${value}` : `hourly at :${value}`} ${zoneOf(ctx)}`,
+        },
         ...scope.params.filter((p) => p.label !== 'Incremental'),
       ],
       warnings: [
@@ -375,7 +440,7 @@ export const schedule: WriteOp<ScheduleParams, TimerPayload> = {
   },
   async execute(ctx, x) {
     const { timerId } = await ctx.mms.createTimer(x.sourceId, x.spec);
-    const when = x.spec.scheduleType === 'Daily' ? `daily at ${x.spec.value}` : `hourly at :${x.spec.value}`;
+    const when = `${x.spec.scheduleType === 'Daily' ? `daily at ${x.spec.value}` : `hourly at :${x.spec.value}`} ${zoneOf(ctx)}`;
     return { ok: true, text: `Timer ${x.spec.name} (#${timerId}) created: runs ${when}.` };
   },
 };

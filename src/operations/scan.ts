@@ -31,7 +31,11 @@ export const scan: WriteOp<{ source: string; db?: string }, Payload> = {
     const s = await source(ctx, p.source);
     const last = await lastScanState(ctx, s);
     if (last?.state === 'running') {
-      throw new UsageError(`A scan of ${ref(s)} is already running (scan ${s.scanId ?? '?'}).`);
+      throw new UsageError(
+        `A scan of ${ref(s)} is already running (scan ${s.scanId ?? '?'}).`,
+        'Wait for it to finish; its progress shows in the source.',
+        { kind: 'wrong-state', next: [{ text: `Source ${s.name}`, command: `source ${s.id}` }] },
+      );
     }
     return {
       title: 'Start metadata scan',

@@ -130,7 +130,9 @@ async function failedTask(ctx: OpContext, sid: number, taskId: number): Promise<
   const t = await ctx.mms.getTask(sid, taskId);
   if (!isTaskFailed(t.status)) {
     throw new UsageError(
-      `Task ${taskId} is ${t.status ?? 'in an unknown state'}; only a failed task can be retried.`,
+      `The task for ${taskTable(t, await jobOf(ctx, sid, t))} is ${t.status ?? 'in an unknown state'}; only a failed task can be retried.`,
+      undefined,
+      { kind: 'wrong-state' },
     );
   }
   return t;

@@ -116,7 +116,10 @@ function timerAction(a: TimerAction): WriteOp<Params, Payload> {
       const s = await source(ctx, p.source);
       const t = await timer(ctx, s.id, p.timer);
       const why = a.refuse(t);
-      if (why) throw new UsageError(`Cannot ${a.name.replace('timer-', '')} timer ${ref(t)}: ${why}`);
+      if (why)
+        throw new UsageError(`Cannot ${a.name.replace('timer-', '')} timer ${ref(t)}: ${why}`, undefined, {
+          kind: 'wrong-state',
+        });
       return {
         title: a.title,
         params: [

@@ -6,6 +6,7 @@ import type { WriteOperation } from '../config.js';
 import type { MmsClient } from '../mms/client.js';
 import type { Services } from '../services.js';
 import type { ConfirmParam } from '../ui/confirm.js';
+import type { NextStep, UsageKind } from '../ui/errors.js';
 import type { RenderCtx, SlackMessage } from '../ui/types.js';
 
 export interface FlagSpec {
@@ -95,6 +96,8 @@ export interface WriteOp<P = unknown, X = unknown> extends OpBase<P> {
   kind: 'write';
   name: WriteOperation;
   payload: z.ZodType<X>;
+  /** With these parameters the command opens its form instead of planning (bare `migrate`). */
+  opensForm?: (p: P) => boolean;
   plan(ctx: OpContext, p: P): Promise<Plan<X>>;
   /** At confirm time: what changed since the card was shown (empty: safe to run). */
   recheck(ctx: OpContext, x: X): Promise<string[]>;
@@ -104,10 +107,17 @@ export interface WriteOp<P = unknown, X = unknown> extends OpBase<P> {
 /** A user-facing problem with the request itself (bad argument, wrong state): shown as is. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+  readonly kind: UsageKind;
+  readonly next: NextStep[];
   constructor(
     message: string,
     readonly hint?: string,
+    o: { kind?: UsageKind; next?: NextStep[] } = {},
   ) {
     super(message);
+    this.kind = o.kind ?? 'usage';
+    this.next = o.next ?? [];
   }
 }
+
+export type { NextStep, UsageKind };

@@ -59,7 +59,10 @@ export const unwatch: ReadOp<z.infer<typeof Params>> = {
     const j = await job(ctx, s.id, p.job);
     const w = ctx.services.watches.find('job', ctx.region, s.id, j.id, ctx.channel);
     if (!w?.active)
-      throw new UsageError(`Job ${ref(j)} is not watched in this channel.`, 'See `/mms watching`.');
+      throw new UsageError(`Job ${ref(j)} is not watched in this channel.`, undefined, {
+        kind: 'wrong-state',
+        next: [{ text: 'What is watched', command: 'watching' }],
+      });
     ctx.services.watches.deactivate(w.id);
     const text = `Stopped watching job ${ref(j)} in this channel.`;
     return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: esc(text) } }] };
@@ -116,7 +119,7 @@ export const audit: ReadOp<{ n: number }> = {
   }),
   run: async (ctx, p) => {
     const d = await ctx.services.authz.canReadAudit(ctx.user);
-    if (!d.ok) throw new UsageError(d.reason);
+    if (!d.ok) throw new UsageError(d.reason, 'Ask an operator to run it.', { kind: 'not-allowed' });
     return auditMessage(ctx.services.audit.latest(p.n), ctx.render);
   },
 };

@@ -9,16 +9,16 @@ import type { Metrics } from '../metrics.js';
 import { boltLogger } from './bolt-logger.js';
 import { type ActionDeps, registerActions } from './listeners/actions.js';
 import { registerCommand } from './listeners/command.js';
+import { type FormDeps, registerMigrateForm } from './listeners/form.js';
 import { type HomeDeps, registerHome } from './listeners/home.js';
 import { guardReceiver } from './receiver.js';
-import { type MigrateFormDeps, registerMigrateForm } from './views.js';
 
 export interface SlackAppDeps extends ActionDeps {
   config: Config;
   logger: Logger;
   metrics: Metrics;
   ready: () => boolean;
-  form: MigrateFormDeps;
+  form: FormDeps;
   home?: HomeDeps;
   /** Tests: answer only after listeners finish, so effects are visible when the HTTP reply arrives. */
   processBeforeResponse?: boolean;

@@ -48,7 +48,10 @@ export function tokenize(text: string): string[] {
       has = true;
     }
   }
-  if (quote) throw new UsageError(`Unclosed ${quote} quote in the command.`);
+  if (quote)
+    throw new UsageError(`Unclosed ${quote} quote in the command.`, 'Close the quote and run it again.', {
+      kind: 'bad-argument',
+    });
   if (has) out.push(cur);
   return out;
 }
@@ -79,6 +82,13 @@ export function parseCommand(rawText: string, defaultRegion: string): ParsedComm
     throw new UsageError(
       `Unknown command \`${name}\`.${near.length ? ` Did you mean ${near.map((n) => `\`${n}\``).join(' or ')}?` : ''}`,
       'Type `/mms help` for the list of commands.',
+      {
+        kind: 'unknown-command',
+        next: [
+          ...near.slice(0, 3).map((n) => ({ text: `Help: ${n}`, command: `help ${n}` })),
+          { text: 'All commands', command: 'help' },
+        ],
+      },
     );
   }
   const spec = op.spec;
@@ -87,7 +97,10 @@ export function parseCommand(rawText: string, defaultRegion: string): ParsedComm
   try {
     parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UsageError(argError(e, spec, Object.keys(options)), `Usage: \`${usage(spec)}\``);
+    throw new UsageError(argError(e, spec, Object.keys(options)), `Usage: \`${usage(spec)}\``, {
+      kind: 'bad-argument',
+      next: [helpStep(spec)],
+    });
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
   if (parsed.positionals.length > spec.positionals.length) {
@@ -95,6 +108,7 @@ export function parseCommand(rawText: string, defaultRegion: string): ParsedComm
     throw new UsageError(
       `Too many arguments for \`${spec.name}\`: ${extra.map((x) => `\`${x}\``).join(' ')}. Quote names that hold spaces.`,
       `Usage: \`${usage(spec)}\``,
+      { kind: 'bad-argument', next: [helpStep(spec)] },
     );
   }
   const region = typeof values['region'] === 'string' ? values['region'] : defaultRegion;
@@ -103,6 +117,7 @@ export function parseCommand(rawText: string, defaultRegion: string): ParsedComm
     throw new UsageError(
       `Unknown region \`${region}\`.${near.length ? ` Did you mean ${near.map((n) => `\`${n}\``).join(' or ')}?` : ''}`,
       'Type `/mms regions` for the regions MMS serves.',
+      { kind: 'bad-argument', next: [{ text: 'Regions', command: 'regions' }] },
     );
   }
   const raw: Record<string, string | boolean | undefined> = {};
@@ -113,10 +128,19 @@ export function parseCommand(rawText: string, defaultRegion: string): ParsedComm
   const result = op.params.safeParse(raw);
   if (!result.success) {
     const problems = [...new Set(result.error.issues.map((i) => i.message))];
-    throw new UsageError(problems.join('\n'), `Usage: \`${usage(spec)}\``);
+    const missing = problems.every((m) => m.startsWith('missing <'));
+    const next = [helpStep(spec)];
+    if (problems.some((m) => m.startsWith('missing <source>')))
+      next.unshift({ text: 'List sources', command: 'sources' });
+    throw new UsageError(problems.join('\n'), `Usage: \`${usage(spec)}\``, {
+      kind: missing ? 'missing' : 'bad-argument',
+      next,
+    });
   }
   return { kind: 'op', op, params: result.data, region, text };
 }
+
+const helpStep = (spec: CommandSpec) => ({ text: `Help: ${spec.name}`, command: `help ${spec.name}` });
 
 function argError(e: unknown, spec: CommandSpec, known: string[]): string {
   const err = e as { code?: string; message?: string };
@@ -163,29 +187,51 @@ export function helpMessage(topic?: string): SlackMessage {
       throw new UsageError(
         `No command \`${topic}\`.${near.length ? ` Did you mean ${near.map((n) => `\`${n}\``).join(' or ')}?` : ''}`,
         'Type `/mms help` for the list.',
+        { kind: 'unknown-command', next: [{ text: 'All commands', command: 'help' }] },
       );
     }
     return commandHelp(op);
   }
   const blocks: KnownBlock[] = [
     header('MMS from Slack'),
-    section('Run MaxCompute Migration Service from this channel.'),
+    section(
+      '*Start here*\n' +
+        '1. `/mms sources` — the data sources you can migrate from.\n' +
+        '2. `/mms migrate` — a form: source, database, tables. It answers with a card an operator confirms.\n' +
+        '3. The job’s card in the channel follows it to the end; failures come with their cause and a fix.\n' +
+        '4. `/mms status` — what is being watched, and what failed lately.',
+    ),
+    actions([
+      runButton('Sources', 'sources', 'primary'),
+      runButton('Migrate…', 'migrate'),
+      runButton('Status', 'status'),
+      runButton('Setup checklist', 'setup'),
+    ]),
   ];
-  for (const g of GROUPS) {
+  const groups = GROUPS.map((g) => {
     const ops = CATALOG.filter((op) => op.spec.group === g);
-    const lines = ops.map(
-      (op) => `• \`${op.spec.name}\`${op.kind === 'write' ? ' ✎' : ''} — ${esc(op.spec.summary)}`,
-    );
-    blocks.push(section(`*${g}*\n${lines.join('\n')}`));
-  }
+    const names = ops.map((op) => `\`${op.spec.name}\`${op.kind === 'write' ? ' ✎' : ''}`);
+    return `*${g}* · ${GROUP_HELP[g]}\n${names.join(' · ')}`;
+  });
+  blocks.push(section(`*All commands*\n${groups.join('\n')}`));
   blocks.push(
     context([
       '✎ changes MMS: it answers with a confirmation card that an operator confirms.',
-      'Every command takes `--region <id>`. `/mms help <command>` shows its options and examples.',
+      '`/mms help <command>` shows its options and examples. Every command takes `--region <id>`.',
     ]),
   );
-  return message('mms-chatops help', blocks);
+  return message('mms-chatops help: start with /mms sources, then /mms migrate', blocks);
 }
+
+const GROUP_HELP: Record<CommandSpec['group'], string> = {
+  Browse: 'what there is to migrate',
+  Scans: 'refresh a source’s metadata',
+  Jobs: 'create and run migrations',
+  Tasks: 'one table’s part of a job',
+  Timers: 'migrations on a schedule',
+  Notifications: 'what this channel follows',
+  Admin: 'setup, regions, audit',
+};
 
 function commandHelp(op: AnyOp): SlackMessage {
   const spec = op.spec;

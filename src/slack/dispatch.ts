@@ -33,14 +33,17 @@ export interface DispatchDeps {
   flow: ConfirmFlow;
   logger: Logger;
   now: () => Date;
-  /** Opens the migrate form (bare `migrate <source>`); provided by the views module. */
-  openMigrateForm?: (
-    client: WebClient,
-    ctx: OpContext,
-    sourceInput: string,
-    triggerId: string,
-  ) => Promise<void>;
+  /** Forms by operation name, for writes whose parameters say to open one (`opensForm`). */
+  forms?: Partial<Record<string, FormOpener>>;
 }
+
+/** Opens an operation's form (a modal) from a trigger; throws a UsageError when Slack would not. */
+export type FormOpener = (
+  client: WebClient,
+  ctx: OpContext,
+  params: unknown,
+  triggerId: string,
+) => Promise<void>;
 
 export class Dispatcher {
   constructor(private readonly d: DispatchDeps) {}
@@ -76,13 +79,9 @@ export class Dispatcher {
       const ctx = this.context(region, who);
       if (parsed.op.kind === 'read') return reply(await parsed.op.run(ctx, parsed.params));
       const op = parsed.op;
-      if (op.name === 'migrate' && isBareMigrate(parsed.params) && who.triggerId && this.d.openMigrateForm) {
-        await this.d.openMigrateForm(
-          client,
-          ctx,
-          String((parsed.params as { source: string }).source),
-          who.triggerId,
-        );
+      const form = this.d.forms?.[op.name];
+      if (form && who.triggerId && op.opensForm?.(parsed.params)) {
+        await form(client, ctx, parsed.params, who.triggerId);
         return { kind: 'modal' };
       }
       return await this.requestWrite(ctx, op, parsed.params, who, client);
@@ -100,7 +99,7 @@ export class Dispatcher {
     client: WebClient,
   ): Promise<Answer> {
     const allowed = ctx.services.authz.canRequest(op.name as WriteOperation, ctx.channel);
-    if (!allowed.ok) throw new UsageError(allowed.reason);
+    if (!allowed.ok) throw new UsageError(allowed.reason, undefined, { kind: 'not-allowed' });
     const { confirmation, created } = await this.d.flow.request(ctx, op, params, who.responseUrl);
     if (!created) {
       const where = confirmation.messageTs
@@ -110,7 +109,7 @@ export class Dispatcher {
       return reply(
         errorMessage(
           {
-            kind: 'usage',
+            kind: 'waiting',
             message: `A ${confirmation.operation} request for the same target is already waiting for confirmation.`,
             hint: 'Confirm or cancel that card first.',
             mrkdwn: `${where ? `See ${where}, r` : 'R'}equested by ${mentionUser(confirmation.requestedBy)}.`,
@@ -146,7 +145,7 @@ export class Dispatcher {
   failure(e: unknown, region: string, text: string): SlackMessage {
     const render = this.render(region);
     if (e instanceof UsageError)
-      return errorMessage({ kind: 'usage', message: e.message, hint: e.hint }, render);
+      return errorMessage({ kind: e.kind, message: e.message, hint: e.hint, next: e.next }, render);
     if (e instanceof ResolveError) {
       const r = e.resolution;
       if (r.kind === 'ambiguous') {
@@ -181,13 +180,6 @@ export class Dispatcher {
 }
 
 const reply = (message: SlackMessage): Answer => ({ kind: 'reply', message });
-
-/** `migrate <source>` with nothing else opens the form. */
-function isBareMigrate(p: unknown): boolean {
-  return Object.entries(p as Record<string, unknown>).every(
-    ([k, v]) => k === 'source' || v === undefined || v === false,
-  );
-}
 
 /**
  * The command text with one argument replaced (an ambiguous name by the chosen id). Whole arguments only:

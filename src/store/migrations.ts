@@ -98,4 +98,20 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'open forms',
+    sql: `
+      CREATE TABLE forms (
+        id          TEXT PRIMARY KEY,         -- the nonce a modal's private_metadata carries
+        kind        TEXT NOT NULL,            -- migrate
+        user_id     TEXT NOT NULL,            -- who opened it (and alone may submit it)
+        channel_id  TEXT NOT NULL,            -- where it was opened: its card is posted there, nowhere else
+        team_id     TEXT,
+        region      TEXT NOT NULL,
+        created_at  INTEGER NOT NULL
+      );
+      CREATE INDEX forms_created ON forms(created_at);
+    `,
+  },
 ];

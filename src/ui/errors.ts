@@ -11,8 +11,40 @@ import { message } from './message.js';
 import { grantStatements, SERVICE_LINKED_ROLE } from './setup.js';
 import type { RenderCtx, SlackMessage } from './types.js';
 
-/** The MMS error classes, plus the bot's own: an ambiguous name, a usage problem. */
-export type ErrorKind = MmsErrorKind | 'ambiguous' | 'usage';
+/**
+ * What kind of problem with a request the bot found itself: each has its own heading, so a person sees
+ * at once whether to fix the command, ask someone, or wait.
+ */
+export type UsageKind =
+  | 'unknown-command'
+  | 'missing'
+  | 'bad-argument'
+  | 'not-allowed'
+  | 'waiting'
+  | 'wrong-state'
+  | 'not-ready'
+  | 'usage';
+
+/** A next step offered as a button: a `/mms` text without `/mms `. */
+export interface NextStep {
+  text: string;
+  command: string;
+}
+
+/** The MMS error classes, plus the bot's own: an ambiguous name, and each kind of problem with a request. */
+export type ErrorKind = MmsErrorKind | 'ambiguous' | UsageKind;
+
+/** Usage problems: the bot's own prose, shown as text (not as MMS's verbatim words in a code block). */
+const OWN: ReadonlySet<ErrorKind> = new Set<UsageKind>([
+  'unknown-command',
+  'missing',
+  'bad-argument',
+  'not-allowed',
+  'waiting',
+  'wrong-state',
+  'not-ready',
+  'usage',
+]);
 
 export interface ErrorView {
   kind: ErrorKind;
@@ -22,6 +54,8 @@ export interface ErrorView {
   hint?: string;
   /** Trusted mrkdwn the bot built itself (a permalink, a mention), shown as is after the message. */
   mrkdwn?: string;
+  /** Buttons for the likely next step. */
+  next?: NextStep[];
 }
 
 const HEADLINE: Record<ErrorKind, string> = {
@@ -33,7 +67,14 @@ const HEADLINE: Record<ErrorKind, string> = {
   server: '💥 MMS had an internal error. Reads are retried; try again shortly.',
   network: '📡 Could not reach MMS (network or timeout).',
   ambiguous: '🤔 That name matches more than one thing.',
-  usage: 'ℹ️ That command needs something else.',
+  'unknown-command': '❓ There is no such command.',
+  missing: '✏️ The command is missing something.',
+  'bad-argument': '✏️ Part of the command is not right.',
+  'not-allowed': '🔒 You cannot do that here.',
+  waiting: '⏳ That is already waiting for confirmation.',
+  'wrong-state': '🚦 Not possible in its current state.',
+  'not-ready': '⏳ Not ready for that yet.',
+  usage: '✋ Cannot do that as asked.',
 };
 
 export type PermissionLayer = 'service-linked-role' | 'ram-policy' | 'project-grants' | 'unknown';
@@ -87,7 +128,7 @@ export function errorMessage(err: ErrorView, ctx: RenderCtx): SlackMessage {
   const msg = redactText(err.message ?? '');
   const blocks: KnownBlock[] = [section(`*${HEADLINE[err.kind]}*`)];
   // The bot's own usage text is prose with `code` in it; what MMS said is shown verbatim in a code block.
-  if (msg.trim() && err.kind === 'usage') blocks.push(section(esc(truncate(msg, 2500))));
+  if (msg.trim() && OWN.has(err.kind)) blocks.push(section(esc(truncate(msg, 2500))));
   else if (msg.trim()) blocks.push(section(codeBlock(truncate(msg, 1500), 1600)));
   if (err.mrkdwn?.trim()) blocks.push(section(truncateMrkdwn(err.mrkdwn, 1500)));
   const buttons: Button[] = [];
@@ -107,6 +148,7 @@ export function errorMessage(err: ErrorView, ctx: RenderCtx): SlackMessage {
     `region ${inlineCode(ctx.region)}`,
   ].filter((m) => m !== '');
   blocks.push(context(meta));
+  for (const n of err.next ?? []) buttons.push(runButton(n.text, withRegion(n.command, ctx)));
   if (buttons.length) blocks.push(actions(buttons));
   const text = `${HEADLINE[err.kind]}${msg.trim() ? ` ${esc(truncate(msg.replace(/\s+/g, ' '), 300))}` : ''}`;
   return message(text, blocks);

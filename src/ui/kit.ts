@@ -10,8 +10,13 @@ import type {
   ContextBlock,
   DividerBlock,
   HeaderBlock,
+  InputBlock,
+  InputBlockElement,
+  ModalView,
   MrkdwnElement,
   PlainTextElement,
+  PlainTextInput,
+  PlainTextOption,
   SectionBlock,
 } from '@slack/types';
 import { esc, truncate, truncateMrkdwn } from './escape.js';
@@ -29,6 +34,13 @@ export const LIMITS = {
   confirmTitle: 100,
   confirmText: 300,
   confirmButton: 30,
+  optionText: 75,
+  optionValue: 150,
+  inputLabel: 2000,
+  modalTitle: 24,
+  modalButton: 24,
+  privateMetadata: 3000,
+  menuOptions: 100,
 } as const;
 
 /** Slack rejects empty text objects. */
@@ -132,5 +144,128 @@ export function confirmDialog(
     confirm: plain(confirm, LIMITS.confirmButton),
     deny: plain(deny, LIMITS.confirmButton),
     style,
+  };
+}
+
+// ---- modals ----
+
+/** A menu option: `text` raw (escaped), `value` as given (what the submission carries back). */
+export function option(text: string, value: string = text): PlainTextOption {
+  return { text: plain(text, LIMITS.optionText), value: value.slice(0, LIMITS.optionValue) };
+}
+
+export interface InputOptions {
+  optional?: boolean;
+  /** Changes send a block action at once (a select that fills the rest of the form). */
+  dispatchAction?: boolean;
+  /** Raw help text under the field. */
+  hint?: string;
+}
+
+/** An input block; `label` and `hint` raw. */
+export function input(
+  blockId: string,
+  label: string,
+  element: InputBlockElement,
+  o: InputOptions = {},
+): InputBlock {
+  const block: InputBlock = {
+    type: 'input',
+    block_id: blockId,
+    label: plain(label, LIMITS.inputLabel),
+    element,
+  };
+  if (o.optional) block.optional = true;
+  if (o.dispatchAction) block.dispatch_action = true;
+  if (o.hint) block.hint = plain(o.hint, LIMITS.inputLabel);
+  return block;
+}
+
+export function textInput(actionId: string, placeholder: string, multiline = false): PlainTextInput {
+  return {
+    type: 'plain_text_input',
+    action_id: actionId,
+    multiline,
+    max_length: 3000,
+    placeholder: plain(placeholder, 150),
+  };
+}
+
+export function staticSelect(
+  actionId: string,
+  placeholder: string,
+  options: PlainTextOption[],
+  initial?: PlainTextOption,
+): InputBlockElement {
+  return {
+    type: 'static_select',
+    action_id: actionId,
+    placeholder: plain(placeholder, 150),
+    options: options.slice(0, LIMITS.menuOptions),
+    ...(initial ? { initial_option: initial } : {}),
+  };
+}
+
+export function multiSelect(
+  actionId: string,
+  placeholder: string,
+  options: PlainTextOption[],
+  initial: PlainTextOption[] = [],
+): InputBlockElement {
+  return {
+    type: 'multi_static_select',
+    action_id: actionId,
+    placeholder: plain(placeholder, 150),
+    options: options.slice(0, LIMITS.menuOptions),
+    ...(initial.length ? { initial_options: initial } : {}),
+  };
+}
+
+export function checkboxes(
+  actionId: string,
+  options: PlainTextOption[],
+  initial: PlainTextOption[] = [],
+): InputBlockElement {
+  return {
+    type: 'checkboxes',
+    action_id: actionId,
+    options,
+    ...(initial.length ? { initial_options: initial } : {}),
+  };
+}
+
+export function radios(
+  actionId: string,
+  options: PlainTextOption[],
+  initial?: PlainTextOption,
+): InputBlockElement {
+  return {
+    type: 'radio_buttons',
+    action_id: actionId,
+    options,
+    ...(initial ? { initial_option: initial } : {}),
+  };
+}
+
+export interface ModalSpec {
+  callbackId: string;
+  title: string;
+  close: string;
+  /** No submit button when absent (a message-only modal). */
+  submit?: string;
+  privateMetadata: string;
+  blocks: ModalView['blocks'];
+}
+
+/** A modal view; texts raw. */
+export function modal(m: ModalSpec): ModalView {
+  return {
+    type: 'modal',
+    callback_id: m.callbackId,
+    title: plain(m.title, LIMITS.modalTitle),
+    close: plain(m.close, LIMITS.modalButton),
+    ...(m.submit ? { submit: plain(m.submit, LIMITS.modalButton) } : {}),
+    private_metadata: m.privateMetadata.slice(0, LIMITS.privateMetadata),
+    blocks: m.blocks,
   };
 }

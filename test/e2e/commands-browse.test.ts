@@ -38,6 +38,10 @@ describe('/mms help', () => {
     }
     expect(t).toMatch(/`migrate` ✎/);
     expect(t).toContain('--region');
+    // It starts with where to start, then the commands by group.
+    expect(t.indexOf('Start here')).toBeGreaterThan(-1);
+    expect(t.indexOf('Start here')).toBeLessThan(t.indexOf('All commands'));
+    for (const g of ['Browse', 'Jobs', 'Timers', 'Admin']) expect(t).toContain(`*${g}*`);
   });
 
   it('help <command> shows usage, options and examples', async () => {

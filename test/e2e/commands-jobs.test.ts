@@ -11,7 +11,6 @@ import {
   confirm,
   HIVE,
   HIVE_ID,
-  LEGACY_ID,
   mmsWrites,
   NOT_FOUND,
   OPERATOR,
@@ -246,7 +245,7 @@ describe('/mms migrate (typed)', () => {
     const t = textOf(await ask(h, `migrate mc-legacy legacy_dw`));
     expect(t).toMatch(USAGE);
     expect(t).toMatch(/scan/i);
-    expect(t).toContain(`/mms scan ${LEGACY_ID}`);
+    expect(t).toContain('/mms scan mc-legacy');
   });
 
   it('an MMS error while planning is shown, and no card is posted', async () => {

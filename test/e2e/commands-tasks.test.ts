@@ -157,7 +157,7 @@ describe('/mms retry-task', () => {
   it('refuses a task that has not failed', async () => {
     const t = textOf(await ask(h, `retry-task ${HIVE} 7615`));
     expect(t).toMatch(USAGE);
-    expect(t).toContain('Task 7615 is DONE; only a failed task can be retried');
+    expect(t).toContain('The task for finance.expense_claims is DONE; only a failed task can be retried');
   });
 
   it('bad input', async () => {

@@ -100,7 +100,9 @@ describe('/mms schedule', () => {
       [`schedule ${HIVE} sales --daily 02:00 --hourly 5`, 'give exactly one of --daily HH:MM or --hourly MM'],
       [`schedule ${HIVE} sales --daily 25:00`, '--daily takes a time HH:MM, e.g. 02:30'],
       [`schedule ${HIVE} sales --hourly 75`, '--hourly takes the minute past each hour, 0–59'],
-      [`schedule ${HIVE} sales --daily 02:00 --schema-only`, '--schema-only and --increment do not apply'],
+      // Timers always run incremental data migrations: neither option exists for them.
+      [`schedule ${HIVE} sales --daily 02:00 --schema-only`, '`schedule` has no option `--schema-only`'],
+      [`schedule ${HIVE} sales --daily 02:00 --increment`, '`schedule` has no option `--increment`'],
       [`schedule ${HIVE} --daily 02:00`, 'missing &lt;db&gt;'],
       [`schedule ${HIVE} sales --dayly 02:00`, 'Did you mean `--daily`?'],
     ];

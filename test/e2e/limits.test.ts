@@ -83,6 +83,7 @@ describe('a source with 5000 tables', () => {
       'mms_migrate',
       {
         db: { mms_migrate_db: stateValue.select('bulk_db') },
+        scope: { scope: stateValue.radio('only') },
         tables: { tables: stateValue.text('t_0042, t_4242') },
         options: { options: stateValue.checkboxes(['schema', 'data']) },
         name: { name: stateValue.text('bulk_two') },

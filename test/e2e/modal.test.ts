@@ -1,7 +1,9 @@
 // The migrate form, end to end: bare `/mms migrate <source>` opens a modal at once (views.open) and fills it
 // (views.update); choosing a database loads its tables; a bad submission answers `response_action: errors`;
-// a good one posts the confirmation card in the channel the form was opened from.
+// a good one posts the confirmation card in the channel the form was opened from, and only there: where
+// that is comes from what the bot recorded when it opened the form, never from private_metadata.
 import { describe, expect, it } from 'vitest';
+import { FormStore } from '../../src/store/forms.js';
 import { stateValue } from '../helpers/slack-requests.js';
 import { assertWithinLimits } from '../ui/limits.js';
 import {
@@ -51,11 +53,10 @@ function optionValues(b: Block | undefined): string[] {
   return (el?.options ?? []).map((o) => o.value);
 }
 
-const base = (db = 'sales') => ({
+const base = (db = 'sales', scope = 'all') => ({
   db: { mms_migrate_db: stateValue.select(db) },
+  scope: { scope: stateValue.radio(scope) },
   tables: { tables: stateValue.multiSelect([]) },
-  include: { include: stateValue.text(null) },
-  exclude: { exclude: stateValue.text(null) },
   partitions: { partitions: stateValue.text(null) },
   options: { options: stateValue.checkboxes(['schema', 'data', 'verify']) },
   name: { name: stateValue.text(null) },
@@ -67,6 +68,7 @@ function submit(view: View, values: Record<string, Record<string, unknown>>, use
     viewId: view.id,
     hash: view.hash,
     privateMetadata: view.private_metadata,
+    view: { blocks: view.blocks },
   });
 }
 
@@ -77,12 +79,18 @@ describe('the migrate form', () => {
     form = await openForm(`migrate ${HIVE}`);
     expect(h.api.callsTo('views.open').at(-1)!.args['view']).toMatchObject({ type: 'modal' });
     expect(form.callback_id).toBe('mms_migrate');
-    expect(JSON.parse(form.private_metadata)).toEqual({
-      sourceId: HIVE_ID,
-      sourceName: HIVE,
-      region: 'cn-hangzhou',
+    // private_metadata carries the form's id and the chosen source; where it was opened is on record.
+    const meta = JSON.parse(form.private_metadata);
+    expect(meta).toEqual({ form: expect.any(String), source: { id: HIVE_ID, name: HIVE, type: 'HIVE' } });
+    expect(new FormStore(h.bot.db).get(meta.form)).toMatchObject({
+      kind: 'migrate',
+      user: OPERATOR,
       channel: FORM_CHANNEL,
+      region: 'cn-hangzhou',
     });
+    const scope = block(form, 'scope')!.element as { type: string; options: Array<{ value: string }> };
+    expect(scope.type).toBe('radio_buttons');
+    expect(scope.options.map((o) => o.value)).toEqual(['all', 'only', 'except']);
     expect(optionValues(block(form, 'db'))).toEqual(['sales', 'marketing', 'finance', 'hr', 'logistics']);
     expect(textOf(form)).toContain('Stop writes to the source tables');
     assertWithinLimits({ blocks: form.blocks }, { maxBlocks: 100 });
@@ -122,22 +130,26 @@ describe('the migrate form', () => {
     form = h.api.view(form.id) as View;
   });
 
-  it('conflicting options come back as field errors, and nothing is posted', async () => {
+  it('conflicting options come back as field errors in the form’s words, and nothing is posted', async () => {
     const posts = h.api.callsTo('chat.postMessage').length;
     const conflicting = {
-      ...base(),
-      tables: { tables: stateValue.multiSelect(['orders']) },
-      include: { include: stateValue.text('customers') },
+      ...base('sales', 'only'),
       name: { name: stateValue.text('9lives') },
     };
     const r = await submit(form, conflicting);
     expect(r.status).toBe(200);
     expect(r.body.response_action).toBe('errors');
     expect(Object.keys(r.body.errors).sort()).toEqual(['name', 'tables']);
-    expect(r.body.errors.tables).toMatch(/use --tables, or --include\/--exclude/);
-    expect(r.body.errors.name).toMatch(/must start with a letter/);
+    expect(r.body.errors.tables).toMatch(/Pick the tables/);
+    expect(r.body.errors.name).toMatch(/Start with a letter/);
     // Every error names a block the form has, or Slack would reject the answer.
     for (const id of Object.keys(r.body.errors)) expect(block(form, id), id).toBeDefined();
+
+    const wholeWithTables = await submit(form, {
+      ...base(),
+      tables: { tables: stateValue.multiSelect(['orders']) },
+    });
+    expect(wholeWithTables.body.errors).toEqual({ tables: expect.stringMatching(/takes no tables/) });
 
     const partitionsOnly = await submit(form, {
       ...base(),
@@ -145,8 +157,11 @@ describe('the migrate form', () => {
     });
     expect(partitionsOnly.body).toMatchObject({
       response_action: 'errors',
-      errors: { partitions: expect.stringMatching(/needs --tables/) },
+      errors: { partitions: expect.stringMatching(/pick “Only these tables”/) },
     });
+    // The form has no flags: none of its errors names one.
+    for (const body of [r.body, wholeWithTables.body, partitionsOnly.body])
+      expect(JSON.stringify(body.errors)).not.toMatch(/--/);
 
     const noData = await submit(form, { ...base(), options: { options: stateValue.checkboxes(['verify']) } });
     expect(noData.body.response_action).toBe('errors');
@@ -161,7 +176,7 @@ describe('the migrate form', () => {
 
   it('a valid submission closes the form and posts the card in the form’s channel', async () => {
     const r = await submit(form, {
-      ...base(),
+      ...base('sales', 'only'),
       tables: { tables: stateValue.multiSelect(['orders', 'order_items']) },
       partitions: { partitions: stateValue.text("ds >= '20250101'") },
       name: { name: stateValue.text('sales_from_form') },
@@ -188,6 +203,8 @@ describe('the migrate form', () => {
   });
 
   it('schema only, from the checkboxes', async () => {
+    // A submitted form is closed: this is a new one.
+    form = await openForm(`migrate ${HIVE}`);
     await submit(form, {
       ...base('hr'),
       options: { options: stateValue.checkboxes(['schema']) },
@@ -208,7 +225,94 @@ describe('the migrate form', () => {
   });
 });
 
+describe('where a submission answers', () => {
+  const OTHER = 'C0OTHER0001';
+  const DM = 'D0DIRECT001';
+  const valid = () => ({ ...base('finance'), name: { name: stateValue.text('fin_where') } });
+  const sends = () =>
+    [...h.api.callsTo('chat.postMessage'), ...h.api.callsTo('chat.postEphemeral')].map((c) => ({
+      channel: c.args['channel'],
+      user: c.args['user'],
+    }));
+
+  it('only in the channel the bot recorded when it opened the form, whatever private_metadata claims', async () => {
+    const view = await openForm(`migrate ${HIVE}`);
+    const meta = JSON.parse(view.private_metadata);
+    const before = sends().length;
+
+    // Metadata in the old shape, naming another channel: not a form the bot opened.
+    const forged = await h.slack.submitView('mms_migrate', valid(), {
+      user: OPERATOR,
+      privateMetadata: JSON.stringify({
+        sourceId: HIVE_ID,
+        sourceName: HIVE,
+        region: 'cn-hangzhou',
+        channel: OTHER,
+      }),
+      view: { blocks: view.blocks },
+    });
+    expect(forged.body).toMatchObject({
+      response_action: 'errors',
+      errors: { db: expect.stringMatching(/out of date/) },
+    });
+
+    // The form's id, submitted by someone else: not theirs.
+    const stranger = await h.slack.submitView('mms_migrate', valid(), {
+      user: OPERATOR2,
+      privateMetadata: view.private_metadata,
+      view: { blocks: view.blocks },
+    });
+    expect(stranger.body).toMatchObject({ response_action: 'errors' });
+    expect(sends()).toHaveLength(before);
+
+    // The form's id with claims of another channel, a DM, another user and region: ignored.
+    const claims = {
+      ...meta,
+      channel: OTHER,
+      channel_id: DM,
+      user: OPERATOR2,
+      region: 'cn-shanghai',
+      response_url: 'https://hooks.slack.com/x',
+    };
+    const r = await h.slack.submitView('mms_migrate', valid(), {
+      user: OPERATOR,
+      privateMetadata: JSON.stringify(claims),
+      view: { blocks: view.blocks },
+    });
+    expect(r.body).toBe('');
+    const sent = sends().slice(before);
+    expect(sent).toEqual([{ channel: FORM_CHANNEL, user: undefined }]);
+    expect(h.api.messages(OTHER)).toEqual([]);
+    expect(h.api.messages(DM)).toEqual([]);
+    const card = textOf(h.api.messages(FORM_CHANNEL).at(-1)!);
+    expect(card).toContain('*Job name:* `fin_where`');
+    expect(card).toContain('*Region:* `cn-hangzhou`');
+
+    // Submitted once: the same form again is refused.
+    const again = await submit(view, valid());
+    expect(again.body).toMatchObject({ response_action: 'errors' });
+  });
+});
+
 describe('opening the form', () => {
+  it('`/mms migrate` alone opens it with a source menu; choosing a source loads its databases', async () => {
+    const view = await openForm('migrate');
+    const source = block(view, 'source')!.element as { type: string; options: Array<{ value: string }> };
+    expect(source.type).toBe('static_select');
+    expect(source.options.map((o) => o.value)).toContain(String(HIVE_ID));
+    expect(block(view, 'db')).toBeUndefined();
+    const early = await submit(view, {});
+    expect(early.body).toMatchObject({
+      response_action: 'errors',
+      errors: { source: 'Choose a data source.' },
+    });
+    await h.slack.select('mms_migrate_source', String(HIVE_ID), { view, blockId: 'source', user: OPERATOR });
+    const filled = h.api.view(view.id) as View;
+    expect(optionValues(block(filled, 'db'))).toContain('finance');
+    expect(JSON.parse(filled.private_metadata).source).toMatchObject({ id: HIVE_ID, name: HIVE });
+    expect(filled.submit).toBeDefined();
+  });
+
   it('the Migrate… button of a source opens it too', async () => {
     const source = await h.slack.command(`source ${HIVE}`, { user: OPERATOR });
     const value = runButtons(source.body).find((b) => b.text === 'Migrate…')!.value;
@@ -221,7 +325,7 @@ describe('opening the form', () => {
 
   it('--region carries through the form to the card', async () => {
     const view = await openForm(`migrate ${HIVE} --region cn-shanghai`);
-    expect(JSON.parse(view.private_metadata).region).toBe('cn-shanghai');
+    expect(textOf(view)).toContain('region cn-shanghai');
     await submit(view, { ...base('finance'), name: { name: stateValue.text('fin_sh') } });
     const t = textOf(h.api.messages(FORM_CHANNEL).at(-1)!);
     expect(t).toContain('*Job name:* `fin_sh`');
@@ -231,7 +335,7 @@ describe('opening the form', () => {
   it('an unscanned source says to scan it', async () => {
     const view = await openForm('migrate mc-legacy');
     expect(textOf(view)).toContain('has no scanned databases yet');
-    expect(textOf(view)).toContain('/mms scan 2000017');
+    expect(textOf(view)).toContain('/mms scan mc-legacy');
     expect(view.submit).toBeUndefined();
   });
 

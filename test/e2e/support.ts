@@ -33,10 +33,12 @@ export const BQ_ID = 2000016;
 export const LEGACY_ID = 2000017;
 
 /** Headlines of the error renderer (src/ui/errors.ts). */
-export const USAGE = /That command needs something else/;
+/** Any of the bot's own headings for a problem with the request (each kind has its own). */
+export const USAGE =
+  /There is no such command|The command is missing something|Part of the command is not right|You cannot do that here|already waiting for confirmation|Not possible in its current state|Not ready for that yet|Cannot do that as asked/;
 export const NOT_FOUND = /Not found\./;
 export const ANY_ERROR =
-  /That command needs something else|Not found\.|Permission denied|rejected the bot|throttling requests|rejected the request|internal error|Could not reach MMS|went wrong inside/;
+  /There is no such command|The command is missing something|Part of the command is not right|You cannot do that here|already waiting for confirmation|Not possible in its current state|Not ready for that yet|Cannot do that as asked|Not found\.|Permission denied|rejected the bot|throttling requests|rejected the request|internal error|Could not reach MMS|went wrong inside/;
 
 /** MMS calls that change something (any action but Get… and List…) and succeeded. */
 export function mmsWrites(h: Harness): string[] {

@@ -165,6 +165,7 @@ describe('sandbox', () => {
       viewId: withTables.id,
       values: {
         db: { mms_migrate_db: 'sales' },
+        scope: { scope: 'only' },
         tables: { tables: ['orders', 'customers'] },
         options: { options: ['schema', 'data', 'verify'] },
         name: { name: 'sandbox_form_job' },

@@ -1,17 +1,21 @@
 // Page values → view.state.values as Slack sends them.
 import { describe, expect, it } from 'vitest';
 import { stateValues } from '../../src/sandbox/view-state.js';
-import { formArgs, migrateFormView } from '../../src/slack/views.js';
+import { formArgs } from '../../src/slack/listeners/form.js';
+import { migrateFormView } from '../../src/ui/migrate-form.js';
 
-const meta = { sourceId: 2000015, sourceName: 'hive-prod', region: 'cn-hangzhou', channel: 'C0DATA0001' };
-const dbs = [{ name: 'sales' }, { name: 'finance' }] as Parameters<typeof migrateFormView>[1];
-const tables = [{ name: 'orders' }, { name: 'customers' }] as NonNullable<
-  Parameters<typeof migrateFormView>[2]
->['tables'];
+const model = {
+  metadata: '{"form":"abcdefgh12345678"}',
+  region: 'cn-hangzhou',
+  source: { id: 2000015, name: 'hive-prod' },
+  dbs: ['sales', 'finance'],
+  db: 'sales',
+  tables: ['orders', 'customers'],
+};
 
 describe('stateValues', () => {
   it('shapes each element type like Slack, options with their labels, missing inputs empty', () => {
-    const view = migrateFormView(meta, dbs, { db: 'sales', tables });
+    const view = migrateFormView(model);
     const values = stateValues(view, {
       db: { mms_migrate_db: 'sales' },
       tables: { tables: ['orders', 'customers'] },
@@ -34,18 +38,20 @@ describe('stateValues', () => {
       selected_options: [{ value: 'schema', text: { text: 'Migrate schema' } }, { value: 'verify' }],
     });
     expect(values['name']).toEqual({ name: { type: 'plain_text_input', value: 'q1' } });
-    expect(values['include']).toEqual({ include: { type: 'plain_text_input', value: null } });
+    expect(values['partitions']).toEqual({ partitions: { type: 'plain_text_input', value: null } });
+    expect(values['scope']?.['scope']).toMatchObject({ type: 'radio_buttons', selected_option: null });
     expect(values['ignored']).toBeUndefined();
   });
 
   it('gives what the bot reads from a real submission', () => {
-    const view = migrateFormView(meta, dbs, { db: 'sales', tables });
+    const view = migrateFormView(model);
     const values = stateValues(view, {
       db: { mms_migrate_db: 'sales' },
+      scope: { scope: 'only' },
       tables: { tables: ['orders'] },
       options: { options: ['schema', 'data'] },
     });
-    expect(formArgs(meta, values as Parameters<typeof formArgs>[1])).toMatchObject({
+    expect(formArgs(2000015, values as Parameters<typeof formArgs>[1])).toMatchObject({
       source: '2000015',
       db: 'sales',
       tables: 'orders',

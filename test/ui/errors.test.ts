@@ -115,3 +115,39 @@ describe('usageMessage', () => {
     expect(long.blocks.length).toBeGreaterThan(1);
   });
 });
+
+describe('problems with a request', () => {
+  it('each kind has its own heading', () => {
+    const kinds = [
+      'unknown-command',
+      'missing',
+      'bad-argument',
+      'not-allowed',
+      'waiting',
+      'wrong-state',
+      'not-ready',
+      'usage',
+    ] as const;
+    const headings = kinds.map((kind) => errorMessage({ kind, message: 'x' }, ctx).text.replace(/ x$/, ''));
+    expect(new Set(headings).size).toBe(kinds.length);
+    expect(headings.join('\n')).not.toMatch(/needs something else/);
+  });
+
+  it('offers the next step as buttons, in the region asked', () => {
+    const m = errorMessage(
+      {
+        kind: 'not-ready',
+        message: 'Source hive-prod has not been scanned yet.',
+        next: [{ text: 'Scan hive-prod', command: 'scan 2000015' }],
+      },
+      { ...ctx, region: 'cn-shanghai' },
+    );
+    const buttons = m.blocks.flatMap((b) => (b.type === 'actions' ? b.elements : [])) as Array<{
+      text: { text: string };
+      value: string;
+    }>;
+    expect(buttons.map((b) => [b.text.text, b.value])).toEqual([
+      ['Scan hive-prod', 'scan 2000015 --region cn-shanghai'],
+    ]);
+  });
+});
