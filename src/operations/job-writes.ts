@@ -91,9 +91,10 @@ function jobAction(a: JobAction): WriteOp<Params, Payload> {
     },
     async execute(ctx, x) {
       await a.call(ctx.mms, x.sourceId, x.jobId);
+      const text = a.done(`${x.jobName} (#${x.jobId})`);
       return {
         ok: true,
-        text: a.done(`${x.jobName} (#${x.jobId})`),
+        text,
         watch: a.watch
           ? {
               kind: 'job',
@@ -101,6 +102,7 @@ function jobAction(a: JobAction): WriteOp<Params, Payload> {
               sourceName: x.sourceName,
               objectId: x.jobId,
               label: x.jobName,
+              done: text,
             }
           : undefined,
       };
