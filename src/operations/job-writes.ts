@@ -105,15 +105,18 @@ function jobAction(a: JobAction): WriteOp<Params, Payload> {
     },
     async execute(ctx, x) {
       const label = `${x.jobName} (#${x.jobId})`;
-      const watch = a.watch
-        ? {
-            kind: 'job' as const,
-            sourceId: x.sourceId,
-            sourceName: x.sourceName,
-            objectId: x.jobId,
-            label: x.jobName,
-          }
-        : undefined;
+      // What the watcher follows after the write; `done` is what the job card's thread says happened.
+      const watchWith = (done: string) =>
+        a.watch
+          ? {
+              kind: 'job' as const,
+              sourceId: x.sourceId,
+              sourceName: x.sourceName,
+              objectId: x.jobId,
+              label: x.jobName,
+              done,
+            }
+          : undefined;
       try {
         await a.call(ctx.mms, x.sourceId, x.jobId);
       } catch (e) {
@@ -128,20 +131,22 @@ function jobAction(a: JobAction): WriteOp<Params, Payload> {
             return {
               ok: false,
               text: `${lost}, and the job could not be re-read (${r instanceof Error ? r.message : String(r)}): the ${a.name} may or may not have happened. Check with \`/mms job ${x.sourceName} ${x.jobId}\` before asking again.`,
-              watch,
+              watch: watchWith(`The ${a.name} of ${label} may or may not have happened.`),
             };
           }
           after = null;
         }
         const now = after ? `it is now ${describe(after)}` : 'it is gone';
-        if (a.happened(after))
-          return { ok: true, text: `${a.done(label)} (${lost}; re-read: ${now}.)`, watch };
+        if (a.happened(after)) {
+          const text = `${a.done(label)} (${lost}; re-read: ${now}.)`;
+          return { ok: true, text, watch: watchWith(a.done(label)) };
+        }
         return {
           ok: false,
           text: `${lost}, and re-reading the job shows it did not happen: ${now}. It was not sent again; ask again if it should run.`,
         };
       }
-      return { ok: true, text: a.done(label), watch };
+      return { ok: true, text: a.done(label), watch: watchWith(a.done(label)) };
     },
   };
 }

@@ -75,6 +75,8 @@ export interface WatchRequest {
   sourceName: string;
   objectId: number;
   label: string;
+  /** What the write did, in words (its outcome text): said on its confirmation card when the job already has a card. */
+  done?: string;
 }
 
 /** A watch to register after a write ran, in the channel that asked, on the card that asked. */

@@ -22,6 +22,23 @@ const Row = z.object({
   updated_at: z.number(),
 });
 
+/**
+ * What `/mms watching`, `/mms status` and App Home show of a watch at a glance, kept by the watcher in its
+ * state (`state.glance`) as data: MMS's status, the stopped flag, tasks done of total, failed tasks, or a
+ * scan's progress in percent.
+ */
+export const WatchGlance = z.object({
+  status: z.string().nullable().catch(null),
+  stopped: z.boolean().catch(false),
+  done: z.number().nullable().catch(null),
+  total: z.number().nullable().catch(null),
+  failed: z.number().int().nonnegative().catch(0),
+  percent: z.number().nullable().catch(null),
+  /** The watcher's outcome when it ended: finished, deleted, failed or gave up. */
+  ended: z.string().nullable().catch(null),
+});
+export type WatchGlance = z.infer<typeof WatchGlance>;
+
 const SourceRow = z.object({ region: z.string(), source_id: z.number(), source_name: z.string() });
 
 export interface Watch {
@@ -36,6 +53,8 @@ export interface Watch {
   cardTs: string | null;
   /** The watcher's memory of what it last saw (JSON); parsed by the watcher with its own schema. */
   state: unknown;
+  /** The part of `state` other readers may show (null until the watcher first polled). */
+  glance: WatchGlance | null;
   active: boolean;
   createdBy: string | null;
   createdAt: number;
@@ -46,6 +65,7 @@ const toWatch = (r: unknown): Watch => {
   const x = Row.parse(r);
   const parsed = parseJson(x.state);
   const state: unknown = parsed === undefined ? {} : parsed;
+  const g = WatchGlance.safeParse((state as { glance?: unknown } | null)?.glance);
   return {
     id: x.id,
     kind: x.kind,
@@ -57,6 +77,7 @@ const toWatch = (r: unknown): Watch => {
     label: x.label,
     cardTs: x.card_ts,
     state,
+    glance: g.success ? g.data : null,
     active: x.active === 1,
     createdBy: x.created_by,
     createdAt: x.created_at,
@@ -140,6 +161,26 @@ export class WatchStore {
     return (
       this.db
         .prepare('update watches set active = 0, updated_at = ? where id = ? and active = 1')
+        .run(this.now(), id).changes === 1
+    );
+  }
+
+  /** Ended watches updated since `since` (newest first, at most `limit`). */
+  endedSince(kind: WatchKind, since: number, limit = 500): Watch[] {
+    return this.db
+      .prepare(
+        `select * from watches where active = 0 and kind = ? and updated_at >= ?
+         order by updated_at desc limit ?`,
+      )
+      .all(kind, since, limit)
+      .map(toWatch);
+  }
+
+  /** Makes an ended watch active again; false when it already was. */
+  reactivate(id: number): boolean {
+    return (
+      this.db
+        .prepare('update watches set active = 1, updated_at = ? where id = ? and active = 0')
         .run(this.now(), id).changes === 1
     );
   }

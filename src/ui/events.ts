@@ -44,7 +44,6 @@ export interface StartedView {
     status: string | null;
     taskNum: number | null;
     taskDone: number | null;
-    timerId: number | null;
   };
   origin: JobOrigin;
   /** The watcher met the job already running (a `watch` on a running job): say so instead of "started". */
@@ -65,12 +64,7 @@ export function jobStartedMessage(v: StartedView): SlackMessage {
     typeof job.taskNum === 'number' && job.taskNum > 0
       ? ` · ${exactCount(job.taskDone ?? 0)}/${exactCount(job.taskNum)} tasks done`
       : '';
-  const where =
-    v.origin === 'discovered'
-      ? job.timerId !== null
-        ? ` by timer ${inlineCode(`#${job.timerId}`)}`
-        : ' outside Slack (MMS console or API)'
-      : '';
+  const where = v.origin === 'discovered' ? ' outside Slack (MMS console, API or a timer)' : '';
   if (v.alreadyRunning) {
     return eventMessage(
       `👀 Watching job ${jobName(job)}${where ? `, started${where}` : ''}: ${esc(job.status ?? 'unknown')}${tasks}`,
@@ -231,7 +225,10 @@ function tally(v: SummaryView): {
   return { done, total, failed, vPassed: c['DONE'] ?? done, vFailed: c['VERIFICATION_FAILED'] ?? 0 };
 }
 
-/** The completion summary, posted in the job's thread. */
+/**
+ * The end of a job, said once: a thread reply broadcast to the channel. Counts in the fields, the causes
+ * grouped once below them.
+ */
 export function summaryMessage(v: SummaryView, ctx: EventCtx): SlackMessage {
   const t = tally(v);
   const ok = v.job.status === 'DONE' && t.failed === 0;
@@ -272,30 +269,16 @@ export function summaryMessage(v: SummaryView, ctx: EventCtx): SlackMessage {
     buttons.push(run(ctx, 'Diagnose', cmd.diagnoseJob(ctx.source.id, v.job.id)));
   }
   blocks.push(actions(buttons));
-  const text =
-    `Job ${jobPlain(v.job)} finished: ${v.job.status ?? 'unknown'}${took} — ${t.done}/${t.total} tasks done` +
-    (t.failed ? `, ${t.failed} failed` : '');
-  return message(text, blocks);
-}
-
-/** The one line the channel sees when a job finishes (a thread reply broadcast to the channel). */
-export function completionLine(v: SummaryView, ctx: EventCtx): SlackMessage {
-  const t = tally(v);
-  const ok = v.job.status === 'DONE' && t.failed === 0;
-  const took = v.durationMs !== null ? ` in ${humanDuration(v.durationMs)}` : '';
   const why =
-    t.failed > 0 && v.diagnoses.length > 0 ? ` (${summarizeDiagnoses(v.diagnoses).groups[0]?.label})` : '';
-  const line = ok
-    ? `✅ Job ${jobName(v.job)} finished: *DONE* — ${exactCount(t.done)}/${exactCount(t.total)} tasks${took}`
-    : `${statusEmoji(v.job.status)} Job ${jobName(v.job)} finished: *${esc(v.job.status ?? 'unknown')}* — ` +
-      `${exactCount(t.done)}/${exactCount(t.total)} tasks done, ${exactCount(t.failed)} failed${esc(why)}${took}`;
-  const fallback = ok
+    t.failed > 0 && v.diagnoses.length > 0
+      ? ` (${summarizeDiagnoses(v.diagnoses)
+          .groups.map((g) => g.label)
+          .join(', ')})`
+      : '';
+  const text = ok
     ? `Job ${jobPlain(v.job)} finished: DONE, ${t.done}/${t.total} tasks${took}`
-    : `Job ${jobPlain(v.job)} finished: ${v.job.status ?? 'unknown'}, ${t.failed} failed${why}`;
-  const buttons = ok
-    ? []
-    : [run(ctx, 'Retry failed tasks', cmd.jobOp('retry', ctx.source.id, v.job.id), 'primary')];
-  return eventMessage(line, fallback, buttons);
+    : `Job ${jobPlain(v.job)} finished: ${v.job.status ?? 'unknown'}, ${t.failed} failed${why} — ${t.done}/${t.total} tasks done${took}`;
+  return message(text, blocks);
 }
 
 // ---- scans and job creations ----
@@ -408,12 +391,19 @@ export function asyncFailedMessage(v: AsyncCardView, ctx: EventCtx): SlackMessag
   );
 }
 
-/** Written on a card that is no longer the job's card (a newer confirmation card took over). */
-export function movedNote(card: SlackMessage): SlackMessage {
-  return message(card.text, [
-    ...card.blocks.filter((b) => b.type !== 'actions'),
-    context(['Updates continue on a newer card below.']),
-  ]);
+/** A message's link (Slack redirects it to the workspace). */
+export const messageLink = (channel: string, ts: string): string =>
+  `https://slack.com/archives/${encodeURIComponent(channel)}/p${ts.replace('.', '')}`;
+
+/**
+ * A confirmation card once its write ran on a job that already has a card: what was done, and a link to
+ * the job's card, where its progress and events continue (one card per job).
+ */
+export function confirmationDone(done: string, job: JobRef, link: string): SlackMessage {
+  return eventMessage(
+    `✅ ${esc(done)}\nProgress and events of job ${jobName(job)} continue on <${link}|its card>.`,
+    `${done} Updates continue on the job's card.`,
+  );
 }
 
 /** `since` as `HH:MM UTC` for status lines (mrkdwn-free text). */

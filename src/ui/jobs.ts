@@ -185,14 +185,35 @@ export function jobMessage(
   return message(text, blocks);
 }
 
+/** What the watcher last told about the job (data; the card words it). */
+export interface CardEvent {
+  kind: string;
+  /** Epoch ms. */
+  at: number;
+  count?: number | undefined;
+  table?: string | undefined;
+  status?: string | undefined;
+}
+
+/** A task MMS lists as failed now: named on the card with its phase. */
+export interface FailingTask {
+  id: number;
+  table: string;
+  status: string;
+}
+
 export interface JobCardView {
   source: { id: number; name: string };
+  /** The job as last seen; `starting`: MMS does not list it yet (just created). */
   job: Job;
+  starting?: boolean;
   counts: Record<string, number> | null;
+  /** Tasks MMS lists as failed now. */
+  failing?: FailingTask[];
   region: string;
   elapsedMs: number | null;
   etaMs: number | null;
-  lastEvent: string | null;
+  last: CardEvent | null;
   /** e.g. 'MMS unreachable since 10:42 (throttled); retrying' */
   unreachable: string | null;
   /** A caveat about the status shown (MMS's job status contradicted by its tasks). */
@@ -205,52 +226,126 @@ export interface JobCardView {
   defaultRegion?: string;
 }
 
-/** The watcher's card, edited in place as the job moves. */
+/** Slack's date token: each reader sees the time in their own zone; `fallback` where it cannot render. */
+export function slackDate(ms: number, format = '{date_short_pretty} {time}'): string {
+  const d = new Date(ms);
+  const fallback = `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `<!date^${Math.floor(ms / 1000)}^${format}|${fallback}>`;
+}
+
+const PHASE: Record<string, string> = {
+  SCHEMA_FAILED: 'schema',
+  DATA_FAILED: 'data',
+  VERIFICATION_FAILED: 'verification',
+};
+
+/** What the event was, in plain words (not escaped): `sales.orders failed (data phase)`. */
+export function cardEventPlain(e: CardEvent): string {
+  const n = e.count ?? 0;
+  const table = e.table ? truncate(e.table, 80) : '';
+  const what: Record<string, string> = {
+    created: 'created and started',
+    started: 'started',
+    watching: 'watching',
+    stopped: 'stopped',
+    resumed: 'resumed',
+    retried: n > 0 ? `retried (${exactCount(n)} task${n === 1 ? '' : 's'})` : 'retried',
+    'task-failed': `${table || 'a task'} failed${e.status && PHASE[e.status] ? ` (${PHASE[e.status]} phase)` : ''}`,
+    'tasks-failed': `${exactCount(n)} tasks failed`,
+    finished: `finished: ${e.status ?? 'unknown'}`,
+    deleted: 'deleted in MMS',
+    'scan-done': 'scan finished',
+    'scan-failed': 'scan failed',
+    'async-failed': 'job creation failed',
+    'gave-up': 'gave up waiting',
+  };
+  return what[e.kind] ?? e.kind;
+}
+
+/** The card's "Last:" line: the event and when (in each reader's own zone). */
+export const cardEventText = (e: CardEvent): string =>
+  `${esc(cardEventPlain(e))} · ${slackDate(e.at, '{time}')}`;
+
+/** Failed tables with their phase: `*orders* (data) · *customers* (verification)`, the first few. */
+function failingText(failing: readonly FailingTask[], max = 5): string {
+  const shown = failing
+    .slice(0, max)
+    .map((f) => `*${esc(truncate(f.table, 80))}* (${PHASE[f.status] ?? esc(f.status)})`);
+  const more = failing.length - shown.length;
+  return shown.join(' · ') + (more > 0 ? ` · +${exactCount(more)} more` : '');
+}
+
+function tablesText(done: number, total: number | null | undefined, width = 20): string {
+  if (typeof total !== 'number' || total <= 0) return 'no tables yet';
+  return `\`${progressBar(done, total, width)}\` ${percent(done, total)} · ${exactCount(done)} of ${exactCount(total)} tables done`;
+}
+
+/** The watcher's card, edited in place as the job moves: one card for the job's whole life. */
 export function jobCard(view: JobCardView): SlackMessage {
   const { job, source } = view;
   const sid = source.id;
   const regionCtx = { region: view.region, defaultRegion: view.defaultRegion ?? '' };
   const run = (text: string, command: string, style?: 'primary' | 'danger') =>
     runButton(text, withRegion(command, regionCtx), style);
-  const failedCount = view.counts ? FAILED_STATUSES.reduce((n, s) => n + (view.counts?.[s] ?? 0), 0) : 0;
+  const failing = view.failing ?? [];
+  const countedFailed = view.counts ? FAILED_STATUSES.reduce((n, s) => n + (view.counts?.[s] ?? 0), 0) : 0;
+  const failedCount = Math.max(countedFailed, failing.length);
   const failed = job.status === 'FAILED' || failedCount > 0;
+  const stopped = job.stopped === true && !view.finished;
+  const starting = view.starting === true && !view.finished;
+  const done = job.taskDone ?? 0;
 
+  const name = `Job *${esc(job.name)}* ${inlineCode(`#${job.id}`)}`;
   const title = view.finished
-    ? `${statusEmoji(job.status)} Job *${esc(job.name)}* ${inlineCode(`#${job.id}`)} finished: *${esc(job.status ?? 'unknown')}*`
-    : `${statusEmoji(job.status)} Job *${esc(job.name)}* ${inlineCode(`#${job.id}`)} · *${esc(job.status ?? 'unknown')}*` +
-      (job.stopped ? ' · ⏸️ stopped' : '');
-  const blocks: KnownBlock[] = [
-    section(
-      `${title}\n${route(job)} · source ${sourceLabel(source)} · ${esc(view.region)}\n${progressText(job)}`,
-    ),
-  ];
-  if (view.counts) blocks.push(section(`*Tasks*: ${countsText(view.counts)}`));
+    ? `${statusEmoji(job.status)} ${name} finished: *${esc(job.status ?? 'unknown')}*`
+    : starting
+      ? `🆕 ${name} · *starting* (MMS does not list it yet)`
+      : stopped
+        ? `⏸️ ${name} · *stopped*`
+        : `${statusEmoji(job.status)} ${name} · *${esc(job.status ?? 'starting')}*`;
+  const where = `${job.srcDbName ? `${route(job)} · ` : ''}source ${sourceLabel(source)} · ${esc(view.region)}`;
+  const progress = starting
+    ? 'waiting for MMS to list the job and its tables'
+    : tablesText(done, job.taskNum);
+  const blocks: KnownBlock[] = [section(`${title}\n${where}\n${progress}`)];
+  if (failing.length > 0) blocks.push(section(`❌ Failed: ${failingText(failing)}`));
+  else if (countedFailed > 0 && view.counts) blocks.push(section(`*Tasks*: ${countsText(view.counts)}`));
   if (view.unreachable) blocks.push(section(`⚠️ ${esc(truncate(view.unreachable, 300))}`));
   if (view.note) blocks.push(section(`⚠️ ${esc(truncate(view.note, 500))}`));
   const meta: string[] = [];
   if (view.elapsedMs !== null)
     meta.push(`${view.finished ? 'Took' : 'Elapsed'} ${humanDuration(view.elapsedMs)}`);
-  if (!view.finished && view.etaMs !== null) meta.push(`ETA ≈ ${humanDuration(view.etaMs)}`);
-  if (view.lastEvent) meta.push(`Last: ${esc(truncate(view.lastEvent.replace(/\s+/g, ' '), 300))}`);
+  if (!view.finished && !stopped) {
+    const eta = job['eta'];
+    if (typeof eta === 'string' && eta) meta.push(`MMS ETA ${esc(truncate(eta, 40))}`);
+    else if (view.etaMs !== null) meta.push(`ETA ≈ ${humanDuration(view.etaMs)}`);
+  }
+  if (view.last) meta.push(`Last: ${cardEventText(view.last)}`);
   if (meta.length > 0) blocks.push(context(meta));
 
   const buttons: Button[] = [run('Details', cmd.job(sid, job.id))];
   if (failed) {
     buttons.push(run('Diagnose', cmd.diagnoseJob(sid, job.id), 'primary'));
-    if (view.counts) {
-      for (const s of FAILED_STATUSES)
-        if ((view.counts[s] ?? 0) > 0) buttons.push(run(FAILED_LABEL[s]!, cmd.tasks(sid, job.id, s)));
-    }
-  } else {
+    const phases = failing.length
+      ? FAILED_STATUSES.filter((s) => failing.some((f) => f.status === s))
+      : FAILED_STATUSES.filter((s) => (view.counts?.[s] ?? 0) > 0);
+    for (const s of phases) buttons.push(run(FAILED_LABEL[s]!, cmd.tasks(sid, job.id, s)));
+  } else if (!starting) {
     buttons.push(run('Tasks', cmd.tasks(sid, job.id)));
   }
-  if (view.finished && job.status === 'FAILED') buttons.push(run('Retry', cmd.jobOp('retry', sid, job.id)));
+  const live = !view.finished && !starting;
+  if (live && !stopped && !isJobTerminal(job.status))
+    buttons.push(run('Stop', cmd.jobOp('stop', sid, job.id), 'danger'));
+  if (live && stopped) buttons.push(run('Resume', cmd.jobOp('start', sid, job.id), 'primary'));
+  if (failedCount > 0 || (view.finished && job.status === 'FAILED'))
+    buttons.push(run('Retry', cmd.jobOp('retry', sid, job.id)));
   if (!view.finished) buttons.push(run('Unwatch', cmd.unwatch(sid, job.id)));
   blocks.push(actions(buttons));
 
   const text =
-    `Job ${esc(job.name)} (#${job.id}) ${view.finished ? 'finished: ' : ''}${esc(job.status ?? 'unknown')}` +
-    `${job.stopped ? ' (stopped)' : ''}, ${exactCount(job.taskDone ?? 0)}/${exactCount(job.taskNum ?? 0)} tasks` +
+    `Job ${esc(job.name)} (#${job.id}) ${view.finished ? 'finished: ' : ''}` +
+    (starting ? 'starting' : stopped ? 'stopped' : esc(job.status ?? 'starting')) +
+    (starting ? '' : `, ${exactCount(done)}/${exactCount(job.taskNum ?? 0)} tasks`) +
     (failedCount > 0 ? `, ${exactCount(failedCount)} failed` : '') +
     (view.unreachable ? ' (MMS unreachable)' : '');
   return message(text, blocks);

@@ -8,13 +8,20 @@ import type { RenderCtx, SlackMessage } from './types.js';
 
 const KIND = { job: 'job', scan: 'scan', async: 'job creation' } as const;
 
-/** The watcher keeps what it last saw in `state`; only a few display fields are read here. */
+/** What the watcher last saw, in words: `DOING (stopped)` and `3/5 tasks done, 1 failed, stopped`. */
 function lastSeen(w: Watch): { status?: string; summary?: string } {
-  const s = (w.state ?? {}) as { status?: unknown; summary?: unknown };
-  return {
-    status: typeof s.status === 'string' ? s.status : undefined,
-    summary: typeof s.summary === 'string' ? s.summary : undefined,
-  };
+  const g = w.glance;
+  if (!g) return {};
+  const status = (g.ended === 'deleted' ? 'DELETED' : g.status) ?? undefined;
+  const summary =
+    g.percent !== null
+      ? `${Math.floor(g.percent)}%`
+      : g.total !== null
+        ? `${g.done ?? 0}/${g.total} tasks done` +
+          (g.failed > 0 ? `, ${g.failed} failed` : '') +
+          (g.stopped ? ', stopped' : '')
+        : (g.ended ?? undefined);
+  return { status: status && g.stopped ? `${status} (stopped)` : status, summary };
 }
 
 export function watchListMessage(title: string, watches: Watch[], ctx: RenderCtx): SlackMessage {

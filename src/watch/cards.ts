@@ -1,8 +1,15 @@
-// A watch's card, drawn from what the watcher remembers (no MMS call): the job card, the scan card, the
-// job-creation card.
+// A watch's card and views, drawn from what the watcher remembers (no MMS call): the job card, the scan
+// card, the job-creation card. One view per kind, used by the card and by the events alike.
 import type { Job } from '../mms/schemas.js';
-import type { Watch } from '../store/watches.js';
-import { asyncCard, type EventCtx, scanCard, unreachableLine } from '../ui/events.js';
+import type { Watch, WatchGlance } from '../store/watches.js';
+import {
+  type AsyncCardView,
+  asyncCard,
+  type EventCtx,
+  type ScanCardView,
+  scanCard,
+  unreachableLine,
+} from '../ui/events.js';
 import { jobCard } from '../ui/jobs.js';
 import type { RenderCtx, SlackMessage } from '../ui/types.js';
 import type { AsyncState, JobSnapshot, JobState, ScanState } from './state.js';
@@ -16,6 +23,8 @@ export const eventCtx = (w: Watch, render: RenderCtx): EventCtx => ({
 export function snapshotOf(j: Job): JobSnapshot {
   const cfg = j.config ?? null;
   const verify = cfg && typeof cfg['enableVerification'] === 'boolean' ? cfg['enableVerification'] : null;
+  const createTime = j.createTime;
+  const eta = j['eta'];
   return {
     id: j.id,
     name: j.name,
@@ -28,19 +37,19 @@ export function snapshotOf(j: Job): JobSnapshot {
     dstDbName: j.dstDbName ?? null,
     dstSchemaName: j.dstSchemaName ?? null,
     type: j.type ?? null,
-    timerId: j.timerId ?? null,
     enableVerification: verify,
-    startTime: j.startTime ?? null,
-    endTime: j.endTime ?? null,
+    createTime: typeof createTime === 'string' ? createTime : null,
+    eta: typeof eta === 'string' && eta !== '' ? eta : null,
   };
 }
 
 function jobOf(w: Watch, s: JobState): Job {
   const snap = s.job;
   if (!snap) return { id: w.objectId, name: w.label || `#${w.objectId}`, status: null, stopped: false };
-  const { enableVerification: _v, ...fields } = snap;
+  const { enableVerification: _v, eta, ...fields } = snap;
   return {
     ...fields,
+    ...(eta ? { eta } : {}),
     status: s.ended === 'deleted' ? 'DELETED' : (s.verdict ?? snap.status),
     taskDone: snap.taskDone === null && s.counts === null ? null : doneCount(s),
   };
@@ -56,6 +65,14 @@ export const STATUS_LAG_CYCLES = 10;
 export function doneCount(s: JobState): number {
   const mms = s.job?.taskDone ?? 0;
   return s.counts ? Math.max(mms, (s.counts['DONE'] ?? 0) + s.resting) : mms;
+}
+
+/** Failed tasks: from the last task list, or those MMS lists as failed now, whichever says more. */
+export function failedCount(s: JobState): number {
+  const counted = s.counts
+    ? Object.entries(s.counts).reduce((n, [k, c]) => n + (/_FAILED$/.test(k) ? c : 0), 0)
+    : 0;
+  return Math.max(counted, s.failing.length);
 }
 
 /** The card's and the summary's line about a job status its tasks contradict. */
@@ -79,7 +96,7 @@ export function timing(s: JobState, now: number): { elapsedMs: number | null; et
   const num = s.job?.taskNum ?? null;
   const done = s.job?.taskDone ?? null;
   let etaMs: number | null = null;
-  if (s.ended === null && num !== null && done !== null && done < num && elapsedMs > 0) {
+  if (s.ended === null && !s.job?.stopped && num !== null && done !== null && done < num && elapsedMs > 0) {
     const rate = (done - s.doneAtStart) / elapsedMs;
     if (rate > 0) etaMs = Math.round((num - done) / rate);
   }
@@ -91,11 +108,13 @@ export function jobCardFor(w: Watch, s: JobState, now: number, render: RenderCtx
   return jobCard({
     source: { id: w.sourceId, name: w.sourceName },
     job: jobOf(w, s),
+    starting: s.job === null,
     counts: s.counts,
+    failing: s.failing.map((f) => ({ id: f.id, table: f.table, status: f.status })),
     region: w.region,
     elapsedMs,
     etaMs,
-    lastEvent: s.lastEvent,
+    last: s.last,
     unreachable: unreachable(s.unreachable),
     note: s.lag && s.ended !== 'deleted' ? lagNote(s.lag, s.ended !== null, s.verdict !== null) : null,
     finished: s.ended !== null,
@@ -103,37 +122,76 @@ export function jobCardFor(w: Watch, s: JobState, now: number, render: RenderCtx
   });
 }
 
-export function scanCardFor(w: Watch, s: ScanState, now: number, render: RenderCtx): SlackMessage {
-  return scanCard(
-    {
-      scanId: w.objectId,
-      source: { id: w.sourceId, name: w.sourceName },
-      region: w.region,
-      status: s.status ?? null,
-      progress: s.progress,
-      result: s.result,
-      errorMsg: s.errorMsg,
-      outcome: s.outcome,
-      unreachable: unreachable(s.unreachable),
-      elapsedMs: s.outcome ? Math.max(0, now - w.createdAt) : null,
-    },
-    eventCtx(w, render),
-  );
+/** The one scan view: the card and the scan's events are drawn from it. */
+export function scanView(w: Watch, s: ScanState, now: number): ScanCardView {
+  return {
+    scanId: w.objectId,
+    source: { id: w.sourceId, name: w.sourceName },
+    region: w.region,
+    status: s.status ?? null,
+    progress: s.progress,
+    result: s.result,
+    errorMsg: s.errorMsg,
+    outcome: s.outcome,
+    unreachable: unreachable(s.unreachable),
+    elapsedMs: s.outcome ? Math.max(0, now - w.createdAt) : null,
+  };
 }
 
-export function asyncCardFor(w: Watch, s: AsyncState, render: RenderCtx): SlackMessage {
-  return asyncCard(
-    {
-      asyncTaskId: w.objectId,
-      label: w.label || `async task #${w.objectId}`,
-      source: { id: w.sourceId, name: w.sourceName },
-      region: w.region,
-      status: s.status ?? null,
-      progress: s.progress,
-      errorMsg: s.errorMsg,
-      outcome: s.outcome,
-      unreachable: unreachable(s.unreachable),
-    },
-    eventCtx(w, render),
-  );
+export const scanCardFor = (w: Watch, s: ScanState, now: number, render: RenderCtx): SlackMessage =>
+  scanCard(scanView(w, s, now), eventCtx(w, render));
+
+/** The one job-creation view: the card and the failure event are drawn from it. */
+export function asyncView(w: Watch, s: AsyncState): AsyncCardView {
+  return {
+    asyncTaskId: w.objectId,
+    label: w.label || `async task #${w.objectId}`,
+    source: { id: w.sourceId, name: w.sourceName },
+    region: w.region,
+    status: s.status ?? null,
+    progress: s.progress,
+    errorMsg: s.errorMsg,
+    outcome: s.outcome,
+    unreachable: unreachable(s.unreachable),
+  };
+}
+
+export const asyncCardFor = (w: Watch, s: AsyncState, render: RenderCtx): SlackMessage =>
+  asyncCard(asyncView(w, s), eventCtx(w, render));
+
+/** What other readers show of a job watch (`/mms watching`, `/mms status`), as data. */
+export function jobGlance(s: JobState): WatchGlance {
+  return {
+    status: s.ended === 'deleted' ? 'DELETED' : (s.verdict ?? s.job?.status ?? null),
+    stopped: s.job?.stopped === true,
+    done: s.job ? doneCount(s) : null,
+    total: s.job?.taskNum ?? null,
+    failed: failedCount(s),
+    percent: null,
+    ended: s.ended,
+  };
+}
+
+export function scanGlance(s: ScanState): WatchGlance {
+  return {
+    status: s.status ?? null,
+    stopped: false,
+    done: null,
+    total: null,
+    failed: 0,
+    percent: s.outcome ? null : (s.progress ?? 0) / 100,
+    ended: s.outcome,
+  };
+}
+
+export function asyncGlance(s: AsyncState): WatchGlance {
+  return {
+    status: s.status ?? null,
+    stopped: false,
+    done: null,
+    total: null,
+    failed: 0,
+    percent: null,
+    ended: s.outcome === null ? null : s.outcome === 'done' ? 'job created' : s.outcome,
+  };
 }

@@ -1,5 +1,6 @@
 // What the polling modules share, and `commit`: a watch's new state, its events and its card, written in one
 // transaction (the exactly-once half of the outbox: an event exists iff the state change that caused it does).
+import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from '../log.js';
 import type { MmsClients } from '../mms/clients.js';
 import { MmsError } from '../mms/errors.js';
@@ -7,7 +8,7 @@ import { redact } from '../mms/redact.js';
 import type { Db } from '../store/db.js';
 import type { KnownJobStore } from '../store/known-jobs.js';
 import type { Outbox } from '../store/outbox.js';
-import type { Watch, WatchStore } from '../store/watches.js';
+import type { Watch, WatchGlance, WatchStore } from '../store/watches.js';
 import type { RenderCtx, SlackMessage } from '../ui/types.js';
 import type { SourceBackoff } from './backoff.js';
 import type { Gate } from './gate.js';
@@ -81,7 +82,10 @@ export interface Change {
   watch: Watch;
   /** `watch.state` exactly as read: the write happens only if the row still holds it. */
   prev: unknown;
+  /** The new state: data only (statuses, counts, ids, what was announced), never rendered text. */
   next: object;
+  /** What other readers show of the watch; stored with the state. */
+  glance: WatchGlance;
   events: WatchEvent[];
   card: SlackMessage | null;
   end?: boolean;
@@ -99,12 +103,14 @@ export const safePayload = (m: SlackMessage): { text: string; blocks: unknown[] 
  * cycle starts from the new state.
  */
 export function commit(d: WatchDeps, c: Change): { ok: boolean; queued: number } {
-  const same = JSON.stringify(c.next) === JSON.stringify(c.prev);
+  // Plain data as it would be stored (undefined fields dropped), compared as values.
+  const next: unknown = JSON.parse(JSON.stringify({ ...c.next, glance: c.glance }));
+  const same = isDeepStrictEqual(next, c.prev);
   if (same && c.events.length === 0 && !c.end) return { ok: true, queued: 0 };
   let queued = 0;
   const ok = d.db
     .transaction(() => {
-      if (!d.watches.setStateIf(c.watch.id, c.prev, c.next)) return false;
+      if (!d.watches.setStateIf(c.watch.id, c.prev, next)) return false;
       for (const e of c.events) {
         if (
           d.outbox.enqueue({

@@ -7,6 +7,8 @@ import type { Outbox } from '../store/outbox.js';
 import type { Watch, WatchStore } from '../store/watches.js';
 import { clockText, unreachableLine } from '../ui/events.js';
 import { type HomeFailure, type HomeItem, homeView } from '../ui/home.js';
+import { cardEventPlain } from '../ui/jobs.js';
+import { doneCount, failedCount } from './cards.js';
 import { asDiagnosis, asyncState, jobState, scanState } from './state.js';
 
 interface Visitor {
@@ -116,7 +118,7 @@ export class HomeBuilder {
           status: s.job ? `${s.job.status ?? 'unknown'}${s.job.stopped ? ' (stopped)' : ''}` : null,
           done: s.job?.taskDone ?? null,
           total: s.job?.taskNum ?? null,
-          lastEvent: s.lastEvent,
+          lastEvent: s.last ? cardEventPlain(s.last) : null,
           unreachable: s.unreachable ? unreachableLine(s.unreachable.since, s.unreachable.kind) : null,
         });
       } else {
@@ -126,7 +128,7 @@ export class HomeBuilder {
           status: s.status ?? null,
           done: null,
           total: null,
-          lastEvent: s.lastEvent,
+          lastEvent: s.last ? cardEventPlain(s.last) : null,
           unreachable: s.unreachable ? unreachableLine(s.unreachable.since, s.unreachable.kind) : null,
         });
       }
@@ -144,7 +146,9 @@ export class HomeBuilder {
         region: w.region,
         status: s.verdict ?? s.job?.status ?? null,
         link: await this.linkFor(w, budget),
-        summary: s.diagnoses.length ? `${summary.text}` : (s.summary ?? 'failed'),
+        summary: s.diagnoses.length
+          ? `${summary.text}`
+          : `${doneCount(s)}/${s.job?.taskNum ?? 0} tasks done, ${failedCount(s)} failed`,
         diagnoses: s.diagnoses
           .slice(-2)
           .map((d) => ({ table: d.table, label: CATEGORY_LABELS[d.category], cause: d.cause, fix: d.fix })),

@@ -6,8 +6,8 @@ import type { Diagnosis } from '../diagnosis/diagnose.js';
 import { isJobTerminal, isTaskFailed, type Job, parseMmsTime, type Task } from '../mms/schemas.js';
 import type { Watch } from '../store/watches.js';
 import {
-  completionLine,
   type EventCtx,
+  type JobRef,
   jobDeletedMessage,
   jobResumedMessage,
   jobRetriedMessage,
@@ -19,22 +19,32 @@ import {
   taskFailedMessage,
   tasksFailedMessage,
 } from '../ui/events.js';
-import { doneCount, lagNote, STATUS_LAG_CYCLES, snapshotOf, timing } from './cards.js';
+import { doneCount, failedCount, lagNote, STATUS_LAG_CYCLES, snapshotOf, timing } from './cards.js';
 import { eventKey, type WatchEvent } from './deps.js';
-import { asDiagnosis, type JobState, storeDiagnosis } from './state.js';
+import { asDiagnosis, type JobState, type LastEvent, storeDiagnosis } from './state.js';
 
 /** Failures posted one message each up to this many per cycle; more go in one grouped message. */
 const SINGLE_FAILURES = 3;
 /** Diagnoses kept for the completion summary and App Home. */
 const MAX_STORED_DIAGNOSES = 50;
 
+/** One failed attempt of a task to announce: the attempt is the task's retriedTimes when it failed. */
+export interface FailureFound {
+  task: Task;
+  attempt: number;
+  status: string;
+  diagnosis: Diagnosis;
+}
+
 export interface JobObservation {
   /** null: MMS says the job does not exist (deleted). */
   job: Job | null;
-  /** null: not read this cycle (nothing changed). */
+  /** null: not read this cycle (nothing asked for task detail). */
   tasks: Task[] | null;
-  /** Diagnoses of failed tasks this watch has not announced yet, read this cycle. */
-  failures: Map<number, Diagnosis>;
+  /** The job's tasks MMS lists as failed now (the per-source failure query); null: not queried. */
+  failing: Task[] | null;
+  /** Failed attempts this watch has not announced, with their diagnosis (read this cycle). */
+  failures: FailureFound[];
   /** Some new failures were left for the next cycle (log reads are capped). */
   failuresPending: boolean;
 }
@@ -45,8 +55,21 @@ export interface JobStep {
   end: boolean;
 }
 
-const tableOf = (t: Task): string =>
-  `${t.srcDbName ?? '?'}.${t.srcTableName ?? '?'}${t.partition ? ` [${t.partition}]` : ''}`;
+export const tableOf = (t: Task): string => `${t.srcDbName ?? '?'}.${t.srcTableName ?? '?'}`;
+
+/**
+ * Failed attempts of `t` not announced yet: its current failure (status failed, attempt = retriedTimes), and
+ * the last attempt before a retry nobody saw (retried while the bot was down or between two polls).
+ */
+export function unannounced(s: JobState, t: Task): Array<{ attempt: number; current: boolean }> {
+  const r = t.retriedTimes ?? 0;
+  const seen = s.failedSeen[String(t.id)];
+  const out: Array<{ attempt: number; current: boolean }> = [];
+  // Every attempt before the last ended in a failure (only failed tasks are retried).
+  if (r > 0 && (seen === undefined || seen < r - 1)) out.push({ attempt: r - 1, current: false });
+  if (isTaskFailed(t.status) && seen !== r) out.push({ attempt: r, current: true });
+  return out;
+}
 
 /** Resting at a *_DONE while not running: later phases are off (MMS.md §4); counts as done. */
 const resting = (t: Task): boolean =>
@@ -84,29 +107,30 @@ export function countTasks(tasks: readonly Task[]): Record<string, number> {
   return counts;
 }
 
-const failedCount = (counts: Record<string, number> | null): number =>
-  counts ? Object.entries(counts).reduce((n, [s, c]) => n + (isTaskFailed(s) ? c : 0), 0) : 0;
-
 export function jobStep(w: Watch, prev: JobState, obs: JobObservation, now: number, ctx: EventCtx): JobStep {
   const s: JobState = structuredClone(prev);
   const events: WatchEvent[] = [];
-  const add = (suffix: string, message: WatchEvent['message'], kind: WatchEvent['kind'] = 'thread'): void => {
+  const add = (
+    suffix: string,
+    message: WatchEvent['message'],
+    last: Omit<NonNullable<LastEvent>, 'at'>,
+    kind: WatchEvent['kind'] = 'thread',
+  ): void => {
     events.push({ key: eventKey(w.id, suffix), kind, message });
-    s.lastEvent = message.text;
+    s.last = { ...last, at: now };
   };
   s.unreachable = null;
 
   if (obs.job === null) {
     const ref = { id: w.objectId, name: prev.job?.name ?? (w.label || `#${w.objectId}`) };
-    add('deleted', jobDeletedMessage(ref));
+    add('deleted', jobDeletedMessage(ref), { kind: 'deleted' });
     s.ended = 'deleted';
     s.finishedAt = now;
-    s.status = 'DELETED';
     return { state: s, events, end: true };
   }
 
-  // Watched again after it ended (a retry from Slack, `/mms watch`): a new run, with fresh event keys. The
-  // retry (or the summary) says what happened, so no "started".
+  // Watched again after it ended (a retry from Slack or outside it, `/mms watch`): a new run, with fresh
+  // event keys. The retry (or the summary) says what happened, so no "started".
   if (prev.ended !== null) {
     Object.assign(s, {
       run: prev.run + 1,
@@ -143,7 +167,17 @@ export function jobStep(w: Watch, prev: JobState, obs: JobObservation, now: numb
   const outcome = terminal ? (waited ? (verdict ?? j.status ?? 'unknown') : (j.status ?? 'unknown')) : null;
   s.verdict = outcome !== null && outcome !== (j.status ?? 'unknown') ? outcome : null;
   const running = !stopped && !terminal && !mmsTerminal && (j.status === 'DOING' || (j.taskDone ?? 0) > 0);
-  s.job = snapshotOf(j);
+  const snap = snapshotOf(j);
+  const p = prev.job;
+  if (
+    !p ||
+    p.status !== snap.status ||
+    p.stopped !== snap.stopped ||
+    p.taskDone !== snap.taskDone ||
+    p.taskNum !== snap.taskNum
+  )
+    s.movedAt = now;
+  s.job = snap;
   if (obs.tasks) {
     s.counts = countTasks(obs.tasks);
     s.tasksAt = now;
@@ -168,122 +202,176 @@ export function jobStep(w: Watch, prev: JobState, obs: JobObservation, now: numb
             status: j.status ?? null,
             taskNum: j.taskNum ?? null,
             taskDone: j.taskDone ?? null,
-            timerId: j.timerId ?? null,
           },
           origin: s.origin,
           alreadyRunning,
         }),
+        { kind: alreadyRunning ? 'watching' : 'started' },
       );
     }
   }
 
-  if (!first && prev.job) {
-    if (!prev.job.stopped && stopped) {
+  if (!first && p) {
+    if (!p.stopped && stopped) {
       s.stops++;
-      add(`stopped:${s.stops}`, jobStoppedMessage(ref, ctx));
-    } else if (prev.job.stopped && !stopped) {
+      add(`stopped:${s.stops}`, jobStoppedMessage(ref, ctx), { kind: 'stopped' });
+    } else if (p.stopped && !stopped) {
       s.resumes++;
-      add(`resumed:${s.resumes}`, jobResumedMessage(ref));
+      add(`resumed:${s.resumes}`, jobResumedMessage(ref), { kind: 'resumed' });
     }
   }
 
-  // Retries: the tasks' retriedTimes went up, or a FAILED job runs again.
-  if (obs.tasks) {
-    const sum = obs.tasks.reduce((n, t) => n + (t.retriedTimes ?? 0), 0);
-    const rerun = prev.job?.status === 'FAILED' && !isJobTerminal(j.status);
-    if ((prev.retrySum !== null && sum > prev.retrySum) || rerun) {
-      const retried = obs.tasks.filter((t) => {
-        const seen = prev.failedSeen[String(t.id)];
-        return seen !== undefined && (t.retriedTimes ?? 0) > seen;
-      });
-      s.retries++;
-      add(
-        `retried:${s.retries}`,
-        jobRetriedMessage(
-          ref,
-          retried.map((t) => ({ id: t.id, table: tableOf(t) })),
-        ),
-      );
-      const again = new Set(retried.map((t) => t.id));
-      s.diagnoses = s.diagnoses.filter((d) => !again.has(d.taskId));
+  // Failures nobody saw before a retry come first: they happened before the retry that follows.
+  const past = obs.failures.filter((f) => f.attempt < (f.task.retriedTimes ?? 0));
+  const current = obs.failures.filter((f) => f.attempt === (f.task.retriedTimes ?? 0));
+  announceFailures(s, past, ref, ctx, add);
+
+  // Retries: a task once failed is failing no more or fails again at a later attempt, a task's retriedTimes
+  // went up, or a FAILED job runs again. Each retried attempt is told once (`retriedSeen`).
+  const retried = new Map<number, { id: number; table: string; to: number }>();
+  const note = (id: number, table: string, to: number) => {
+    if ((s.retriedSeen[String(id)] ?? 0) >= to) return;
+    retried.set(id, { id, table, to: Math.max(to, retried.get(id)?.to ?? 0) });
+  };
+  if (obs.failing) {
+    const failingNow = new Map(obs.failing.map((t) => [t.id, t]));
+    for (const f of prev.failing) {
+      const t = failingNow.get(f.id);
+      if (!t) note(f.id, f.table, f.retriedTimes + 1);
+      else if ((t.retriedTimes ?? 0) > f.retriedTimes) note(f.id, f.table, t.retriedTimes ?? 0);
     }
-    s.retrySum = sum;
+  }
+  for (const t of [...(obs.tasks ?? []), ...(obs.failing ?? [])]) {
+    const r = t.retriedTimes ?? 0;
+    // Retries from before the watch began are only remembered.
+    if (first) s.retriedSeen[String(t.id)] = Math.max(r, s.retriedSeen[String(t.id)] ?? 0);
+    else if (r > 0) note(t.id, tableOf(t), r);
+  }
+  const rerun = p?.status === 'FAILED' && !isJobTerminal(j.status);
+  if (retried.size > 0 || rerun) {
+    for (const x of retried.values()) s.retriedSeen[String(x.id)] = x.to;
+    if (rerun && retried.size === 0)
+      for (const f of prev.failing) s.retriedSeen[String(f.id)] = f.retriedTimes + 1;
+    const list = retried.size > 0 ? [...retried.values()] : rerun ? prev.failing : [];
+    s.retries++;
+    add(
+      `retried:${s.retries}`,
+      jobRetriedMessage(
+        ref,
+        list.map((t) => ({ id: t.id, table: t.table })),
+      ),
+      { kind: 'retried', count: list.length },
+    );
+    const again = new Set(list.map((t) => t.id));
+    s.diagnoses = s.diagnoses.filter((d) => !again.has(d.taskId));
   }
 
-  // New failures: one message each, or one grouped message when several fail in one cycle.
-  if (obs.tasks && obs.failures.size > 0) {
-    const byId = new Map(obs.tasks.map((t) => [t.id, t]));
-    const failures: TaskFailure[] = [];
-    for (const [id, d] of obs.failures) {
-      const t = byId.get(id);
-      if (!t || !isTaskFailed(t.status)) continue;
-      const r = t.retriedTimes ?? 0;
-      s.failedSeen[String(id)] = r;
-      failures.push({ task: { id, status: t.status ?? null, retriedTimes: r }, diagnosis: d });
-      s.diagnoses = [...s.diagnoses.filter((x) => x.taskId !== id), storeDiagnosis(d)].slice(
-        -MAX_STORED_DIAGNOSES,
-      );
-    }
-    if (failures.length > 0 && failures.length <= SINGLE_FAILURES) {
-      for (const f of failures)
-        add(`task-failed:${f.task.id}:r${f.task.retriedTimes}`, taskFailedMessage(ref, f, ctx));
-    } else if (failures.length > SINGLE_FAILURES) {
-      s.failGroups++;
-      add(`tasks-failed:${s.failGroups}`, tasksFailedMessage(ref, failures, ctx));
-    }
-  }
+  if (obs.failing)
+    s.failing = obs.failing.map((t) => ({
+      id: t.id,
+      table: tableOf(t),
+      status: t.status ?? 'FAILED',
+      retriedTimes: t.retriedTimes ?? 0,
+    }));
+  else if (obs.tasks)
+    s.failing = obs.tasks
+      .filter((t) => isTaskFailed(t.status))
+      .map((t) => ({ id: t.id, table: tableOf(t), status: t.status!, retriedTimes: t.retriedTimes ?? 0 }));
+  announceFailures(s, current, ref, ctx, add);
   s.failuresPending = obs.failuresPending;
 
-  const failed = failedCount(s.counts);
-  const done = doneCount(s);
-  s.status =
-    `${outcome ?? j.status ?? 'unknown'}${stopped ? ' (stopped)' : ''}` +
-    (s.lag ? ` (MMS says ${s.lag.status}; ${s.lag.tasks})` : '');
-  s.summary =
-    `${done}/${j.taskNum ?? 0} tasks done` +
-    (failed > 0 ? `, ${failed} failed` : '') +
-    (stopped ? ', stopped' : '');
-
   if (terminal) {
+    const done = doneCount(s);
     s.ended = 'finished';
     s.finishedAt = now;
-    s.undiagnosed = Math.max(0, failed - s.diagnoses.length);
+    s.undiagnosed = Math.max(0, failedCount(s) - s.diagnoses.length);
     const view: SummaryView = {
       job: { ...ref, status: outcome, taskNum: j.taskNum ?? null, taskDone: done },
       counts: s.counts,
       done,
-      durationMs: timing(s, now).elapsedMs ?? mmsDuration(j),
+      durationMs: timing(s, now).elapsedMs ?? mmsDuration(j, now),
       diagnoses: s.diagnoses.map(asDiagnosis),
       undiagnosed: s.undiagnosed,
       verification: s.job.enableVerification,
       note: s.lag ? lagNote(s.lag, true, s.verdict !== null) : null,
     };
-    add(`r${s.run}:finished`, summaryMessage(view, ctx));
-    add(`r${s.run}:broadcast`, completionLine(view, ctx), 'broadcast');
+    // The end of a job is one message: the summary, in the thread and broadcast to the channel.
+    add(
+      `r${s.run}:finished`,
+      summaryMessage(view, ctx),
+      { kind: 'finished', status: outcome ?? undefined },
+      'broadcast',
+    );
     return { state: s, events, end: true };
   }
   return { state: s, events, end: false };
 }
 
-/** Run time by MMS's own clock, for a job the watcher never saw running. */
-function mmsDuration(j: Job): number | null {
-  const a = parseMmsTime(j.startTime)?.getTime();
-  const b = parseMmsTime(j.endTime)?.getTime();
-  return a !== undefined && b !== undefined && !Number.isNaN(a) && !Number.isNaN(b) && b >= a ? b - a : null;
+type Add = (
+  suffix: string,
+  message: WatchEvent['message'],
+  last: Omit<NonNullable<LastEvent>, 'at'>,
+  kind?: WatchEvent['kind'],
+) => void;
+
+/** One message per failure, or one grouped message when several fail in one cycle. */
+function announceFailures(s: JobState, found: FailureFound[], ref: JobRef, ctx: EventCtx, add: Add): void {
+  if (found.length === 0) return;
+  const failures: TaskFailure[] = [];
+  for (const f of found) {
+    const id = f.task.id;
+    s.failedSeen[String(id)] = Math.max(f.attempt, s.failedSeen[String(id)] ?? -1);
+    failures.push({
+      task: { id, status: f.status, retriedTimes: f.attempt },
+      diagnosis: f.diagnosis,
+    });
+    s.diagnoses = [...s.diagnoses.filter((x) => x.taskId !== id), storeDiagnosis(f.diagnosis)].slice(
+      -MAX_STORED_DIAGNOSES,
+    );
+  }
+  if (failures.length <= SINGLE_FAILURES) {
+    for (const f of failures)
+      add(`task-failed:${f.task.id}:r${f.task.retriedTimes}`, taskFailedMessage(ref, f, ctx), {
+        kind: 'task-failed',
+        table: f.diagnosis.table,
+        status: f.task.status ?? undefined,
+      });
+  } else {
+    s.failGroups++;
+    add(`tasks-failed:${s.failGroups}`, tasksFailedMessage(ref, failures, ctx), {
+      kind: 'tasks-failed',
+      count: failures.length,
+    });
+  }
 }
 
-/** Whether the task list must be read this cycle for this watch. */
+/** Run time from MMS's createTime, for a job the watcher never saw running (MMS declares no end time). */
+function mmsDuration(j: Job, now: number): number | null {
+  const a = parseMmsTime(j.createTime)?.getTime();
+  return a !== undefined && !Number.isNaN(a) && now >= a ? now - a : null;
+}
+
+/**
+ * Whether the task list must be read this cycle for this watch: only when the card or the events need task
+ * detail. Progress comes from the job list and failures from the per-source failure query.
+ */
 export function needsTasks(s: JobState, j: Job, now: number, refreshMs: number): boolean {
   const p = s.job;
-  if (!p || s.counts === null || s.failuresPending || s.lag !== null) return true;
-  // Finished by MMS while still watched: the tasks decide whether it really is (job status can lag).
+  // First look (the card's first drawing), failures left for later, a status MMS may not have caught up on.
+  if (!p || (s.counts === null && s.tasksAt === null) || s.failuresPending || s.lag !== null) return true;
+  // Finished by MMS while still watched: the tasks decide whether it really is (job status can lag), and
+  // say which failures a retry nobody saw hid.
   if (isJobTerminal(j.status) && j.stopped !== true) return true;
-  if (p.status !== (j.status ?? null) || p.stopped !== (j.stopped === true)) return true;
-  if (p.taskDone !== (j.taskDone ?? null) || p.taskNum !== (j.taskNum ?? null)) return true;
-  // A task can fail while taskDone and the job status stay put: look again now and then, each job at its
-  // own pace (75–125 % of the period) so that many jobs do not all refresh in the same cycle.
+  // A FAILED job runs again: which tasks were retried.
+  if (p.status === 'FAILED' && !isJobTerminal(j.status)) return true;
   const active = !isJobTerminal(j.status) && j.stopped !== true;
-  if (!active || refreshMs <= 0) return false;
+  if (!active) return false;
+  // Every task counted done while MMS still says running.
+  if ((j.taskNum ?? 0) > 0 && (j.taskDone ?? 0) >= (j.taskNum ?? 0)) return true;
+  // Tasks can rest at a *_DONE (later phases off) while MMS stays DOING and nothing moves: a job whose
+  // progress stood still for the refresh period is looked at again, each job at its own pace (75–125 %).
+  if (refreshMs <= 0) return false;
   const spread = 0.75 + 0.5 * ((j.id * 0.6180339887) % 1);
-  return s.tasksAt === null || now - s.tasksAt >= refreshMs * spread;
+  const since = Math.max(s.movedAt ?? 0, s.tasksAt ?? 0);
+  return now - since >= refreshMs * spread;
 }

@@ -15,7 +15,17 @@ import {
   scanFailedMessage,
 } from '../ui/events.js';
 import { SourceBackoff } from './backoff.js';
-import { asyncCardFor, eventCtx, jobCardFor, scanCardFor } from './cards.js';
+import {
+  asyncCardFor,
+  asyncGlance,
+  asyncView,
+  eventCtx,
+  jobCardFor,
+  jobGlance,
+  scanCardFor,
+  scanGlance,
+  scanView,
+} from './cards.js';
 import { commit, errorKind, eventKey, safePayload, type TickReport, type WatchDeps } from './deps.js';
 import { mapLimit } from './gate.js';
 import {
@@ -23,6 +33,7 @@ import {
   asyncState,
   JobState,
   jobState,
+  type LastEvent,
   ScanResult,
   type ScanState,
   scanState,
@@ -74,32 +85,25 @@ function giveUp(d: WatchDeps, r: TickReport, w: Watch): void {
     w.kind === 'scan' ? `scan #${w.objectId}` : `the creation of job ${w.label || `#${w.objectId}`}`;
   const message = gaveUpMessage(what, minutes(d.settings.maxWaitMs));
   const events = [{ key: eventKey(w.id, 'gave-up'), kind: 'thread' as const, message }];
+  const last: LastEvent = { kind: 'gave-up', at: now };
   if (w.kind === 'scan') {
-    const s: ScanState = {
-      ...scanState(w.state),
-      outcome: 'gave-up',
-      lastEvent: message.text,
-      summary: 'gave up waiting',
-    };
+    const s: ScanState = { ...scanState(w.state), outcome: 'gave-up', last };
     r.queued += commit(d, {
       watch: w,
       prev: w.state,
       next: s,
+      glance: scanGlance(s),
       events,
       card: scanCardFor(w, s, now, render),
       end: true,
     }).queued;
   } else {
-    const s: AsyncState = {
-      ...asyncState(w.state),
-      outcome: 'gave-up',
-      lastEvent: message.text,
-      summary: 'gave up waiting',
-    };
+    const s: AsyncState = { ...asyncState(w.state), outcome: 'gave-up', last };
     r.queued += commit(d, {
       watch: w,
       prev: w.state,
       next: s,
+      glance: asyncGlance(s),
       events,
       card: asyncCardFor(w, s, render),
       end: true,
@@ -132,20 +136,7 @@ async function pollScan(d: WatchDeps, r: TickReport, w: Watch): Promise<void> {
     outcome: outcome === 'running' ? null : outcome,
     result: outcome === 'done' ? scanResult(scan.result) : prev.result,
   };
-  s.summary = outcome === 'running' ? `${Math.floor((s.progress ?? 0) / 100)}%` : outcome;
-  const card = scanCardFor(w, s, now, render);
-  const view = {
-    scanId: w.objectId,
-    source: { id: w.sourceId, name: w.sourceName },
-    region: w.region,
-    status: s.status ?? null,
-    progress: s.progress,
-    result: s.result,
-    errorMsg: s.errorMsg,
-    outcome: s.outcome,
-    unreachable: null,
-    elapsedMs: null,
-  };
+  const view = scanView(w, s, now);
   const events =
     outcome === 'done'
       ? [{ key: eventKey(w.id, 'scan-done'), kind: 'thread' as const, message: scanDoneMessage(view) }]
@@ -158,13 +149,14 @@ async function pollScan(d: WatchDeps, r: TickReport, w: Watch): Promise<void> {
             },
           ]
         : [];
-  if (events[0]) s.lastEvent = events[0].message.text;
+  if (outcome !== 'running') s.last = { kind: outcome === 'done' ? 'scan-done' : 'scan-failed', at: now };
   r.queued += commit(d, {
     watch: w,
     prev: w.state,
     next: s,
+    glance: scanGlance(s),
     events,
-    card,
+    card: scanCardFor(w, s, now, render),
     end: outcome !== 'running',
   }).queued;
 }
@@ -187,7 +179,6 @@ async function pollAsync(d: WatchDeps, r: TickReport, w: Watch): Promise<void> {
     outcome: outcome === 'running' ? null : outcome,
     jobId: outcome === 'done' ? (t.objectId ?? null) : null,
   };
-  s.summary = outcome === 'running' ? 'creating the job' : outcome;
   if (outcome === 'done') {
     r.queued += becomeJob(d, w, s, t.objectId!);
     return;
@@ -198,26 +189,20 @@ async function pollAsync(d: WatchDeps, r: TickReport, w: Watch): Promise<void> {
           {
             key: eventKey(w.id, 'async-failed'),
             kind: 'thread' as const,
-            message: asyncFailedMessage(
-              {
-                asyncTaskId: w.objectId,
-                label: w.label,
-                source: { id: w.sourceId, name: w.sourceName },
-                region: w.region,
-                status: s.status ?? null,
-                progress: s.progress,
-                errorMsg: s.errorMsg,
-                outcome: 'failed',
-                unreachable: null,
-              },
-              eventCtx(w, render),
-            ),
+            message: asyncFailedMessage({ ...asyncView(w, s), label: w.label }, eventCtx(w, render)),
           },
         ]
       : [];
-  if (events[0]) s.lastEvent = events[0].message.text;
-  const card = asyncCardFor(w, s, render);
-  r.queued += commit(d, { watch: w, prev: w.state, next: s, events, card, end: outcome === 'failed' }).queued;
+  if (outcome === 'failed') s.last = { kind: 'async-failed', at: d.now() };
+  r.queued += commit(d, {
+    watch: w,
+    prev: w.state,
+    next: s,
+    glance: asyncGlance(s),
+    events,
+    card: asyncCardFor(w, s, render),
+    end: outcome === 'failed',
+  }).queued;
 }
 
 /**
@@ -230,7 +215,7 @@ function becomeJob(d: WatchDeps, w: Watch, s: AsyncState, jobId: number): number
   let queued = 0;
   d.db
     .transaction(() => {
-      if (!d.watches.setStateIf(w.id, w.state, s)) return;
+      if (!d.watches.setStateIf(w.id, w.state, { ...s, glance: asyncGlance(s) })) return;
       d.watches.deactivate(w.id);
       const asyncCard = d.outbox.card(w.id);
       // Its last content must not land on the job's card later.
@@ -250,8 +235,8 @@ function becomeJob(d: WatchDeps, w: Watch, s: AsyncState, jobId: number): number
       });
       const message = jobCreatedMessage({ id: jobId, name: w.label || `#${jobId}` }, null);
       const base = jobState(job.state);
-      const js = created ? { ...base, lastEvent: message.text } : base;
-      if (created) d.watches.setState(job.id, js);
+      const js: JobState = created ? { ...base, last: { kind: 'created', at: now } } : base;
+      if (created) d.watches.setState(job.id, { ...js, glance: jobGlance(js) });
       else if (cardTs) d.outbox.moveCard(job.id, cardTs);
       if (d.outbox.setCard(job.id, job.channel, safePayload(jobCardFor(job, js, now, render)), cardTs))
         queued++;

@@ -1,24 +1,31 @@
-// The job cycle, in bulk: per (region, source) one paged ListMmsJobs (newest first, until every watched job
-// is found), GetMmsJob only for a watched job missing from it (deleted, or older than the pages read),
-// ListMmsTasks only for jobs whose status, stopped flag or task counters moved, and ListMmsTaskLogs only for
-// tasks that newly failed.
+// The job cycle, in bulk: per (region, source) one paged ListMmsJobs (until every watched job is found),
+// GetMmsJob only for a watched job missing from it (deleted, or older than the pages read), and one paged
+// ListMmsTasks per failure status across the whole source (no jobId): every new failure in every watched job
+// at a cost that does not grow with the number of jobs. Progress comes from the job list; a job's own task
+// list is read only when its card needs task detail (it finished, a FAILED job runs again, it stood still),
+// and ListMmsTaskLogs only for failures not yet told.
 
 import { type Diagnosis, diagnoseTask } from '../diagnosis/diagnose.js';
 import { listAll } from '../mms/client.js';
 import { MmsError } from '../mms/errors.js';
-import { isTaskFailed, type Job, type Task } from '../mms/schemas.js';
+import { isJobTerminal, isTaskFailed, type Job, type Task } from '../mms/schemas.js';
 import type { Watch } from '../store/watches.js';
 import { SourceBackoff } from './backoff.js';
-import { eventCtx, jobCardFor } from './cards.js';
+import { eventCtx, jobCardFor, jobGlance } from './cards.js';
 import { commit, errorKind, type TickReport, type WatchDeps } from './deps.js';
 import { discoverJobs, type SourceKey } from './discovery.js';
 import { mapLimit } from './gate.js';
-import { jobStep, needsTasks } from './job-events.js';
-import { jobState } from './state.js';
+import { type FailureFound, jobStep, needsTasks, unannounced } from './job-events.js';
+import { type JobState, jobState } from './state.js';
 import { markUnreachable } from './unreachable.js';
+
+/** How long after its end a finished job's watch still notices the job running again. */
+const REWATCH_MS = 3 * 86_400_000;
 
 interface SourceWork extends SourceKey {
   watches: Watch[];
+  /** Finished watches that notice their job running again (retried outside the bot). */
+  ended: Watch[];
   discover: boolean;
 }
 
@@ -28,12 +35,15 @@ export async function pollJobs(d: WatchDeps, r: TickReport): Promise<void> {
     const key = SourceBackoff.key(region, sourceId);
     let e = work.get(key);
     if (!e) {
-      e = { region, sourceId, sourceName, watches: [], discover: false };
+      e = { region, sourceId, sourceName, watches: [], ended: [], discover: false };
       work.set(key, e);
     }
     return e;
   };
   for (const w of d.watches.active('job')) entry(w.region, w.sourceId, w.sourceName).watches.push(w);
+  for (const w of d.watches.endedSince('job', d.now() - REWATCH_MS)) {
+    if (jobState(w.state).ended === 'finished') entry(w.region, w.sourceId, w.sourceName).ended.push(w);
+  }
   if (d.settings.notifyChannel) {
     for (const s of d.watches.sources()) entry(s.region, s.sourceId, s.sourceName).discover = true;
     for (const s of d.known.sources()) entry(s.region, s.sourceId, String(s.sourceId)).discover = true;
@@ -50,13 +60,18 @@ async function pollSource(d: WatchDeps, r: TickReport, src: SourceWork): Promise
   try {
     const sweep = src.discover && sweepDue(d, key);
     const { found, seen } = await listWatched(d, src, sweep);
+    const failing =
+      src.watches.length > 0 || src.ended.length > 0 ? await listFailing(d, src) : new Map<number, Task[]>();
     // MMS documents no order for ListMmsJobs: new jobs are looked for in the whole list, read now and then.
     const fresh = sweep ? discoverJobs(d, r, src, seen) : [];
+    // Jobs whose watch ended and that run again (retried outside the bot): watched again on their card.
+    const again = rewatch(d, src, seen, failing);
     const byJob = new Map<number, Watch[]>();
-    for (const w of [...src.watches, ...fresh]) byJob.set(w.objectId, [...(byJob.get(w.objectId) ?? []), w]);
+    for (const w of [...src.watches, ...fresh, ...again])
+      byJob.set(w.objectId, [...(byJob.get(w.objectId) ?? []), w]);
     for (const j of seen) if (byJob.has(j.id) && !found.has(j.id)) found.set(j.id, j);
     await mapLimit([...byJob], d.settings.concurrency, ([jobId, ws]) =>
-      pollJob(d, r, src, ws, found.has(jobId) ? found.get(jobId)! : null),
+      pollJob(d, r, src, ws, found.has(jobId) ? found.get(jobId)! : null, failing.get(jobId) ?? []),
     );
     d.backoff.succeed(key);
   } catch (e) {
@@ -112,6 +127,59 @@ async function listWatched(
   return { found, seen };
 }
 
+const FAILED_STATUSES = ['SCHEMA_FAILED', 'DATA_FAILED', 'VERIFICATION_FAILED'] as const;
+
+/**
+ * The source's failed tasks, by job: one paged ListMmsTasks per failure status, no jobId (MMS.md §3: the
+ * status filter takes one value), newest first.
+ */
+async function listFailing(d: WatchDeps, src: SourceWork): Promise<Map<number, Task[]>> {
+  const mms = d.clients(src.region);
+  const byJob = new Map<number, Task[]>();
+  for (const status of FAILED_STATUSES) {
+    let pages = 0;
+    const tasks = await listAll(
+      async (p) => {
+        pages = p.pageNum;
+        return d.gate.run('ListMmsTasks', () =>
+          mms.listTasks(src.sourceId, { status, sorter: { startTime: 'desc' }, ...p }),
+        );
+      },
+      { pageSize: d.settings.listPageSize, until: () => pages >= d.settings.maxListPages },
+    );
+    for (const t of tasks) {
+      if (typeof t.jobId !== 'number' || !isTaskFailed(t.status)) continue;
+      byJob.set(t.jobId, [...(byJob.get(t.jobId) ?? []), t]);
+    }
+  }
+  return byJob;
+}
+
+/**
+ * Finished watches of this source whose job runs again (listed as not finished) or has a failure not yet
+ * told: reactivated, so the next step starts a new run on the same card. Unwatched or deleted ones stay.
+ */
+function rewatch(d: WatchDeps, src: SourceWork, seen: readonly Job[], failing: Map<number, Task[]>): Watch[] {
+  const listed = new Map(seen.map((j) => [j.id, j]));
+  const active = new Set(src.watches.map((w) => w.id));
+  const out: Watch[] = [];
+  for (const w of src.ended) {
+    if (active.has(w.id)) continue;
+    const s = jobState(w.state);
+    const j = listed.get(w.objectId);
+    // Runs again: listed as running where the watch ended on a finished status (not a status MMS never
+    // caught up on, which the watch ended on from the tasks).
+    const runs =
+      j !== undefined &&
+      !isJobTerminal(j.status) &&
+      ((j.status ?? null) !== (s.job?.status ?? null) || (j.stopped === true) !== (s.job?.stopped === true));
+    const fails = (failing.get(w.objectId) ?? []).some((t) => unannounced(s, t).some((a) => a.current));
+    if (!runs && !fails) continue;
+    if (d.watches.reactivate(w.id)) out.push({ ...w, active: true });
+  }
+  return out;
+}
+
 /** A discovery sweep reads the whole job list: every cycle at first, then every SWEEP_MS per source. */
 const SWEEP_MS = 2 * 60_000;
 
@@ -128,43 +196,58 @@ async function pollJob(
   src: SourceWork,
   watches: Watch[],
   job: Job | null,
+  failing: Task[],
 ): Promise<void> {
   const now = d.now();
   const mms = d.clients(src.region);
   const states = watches.map((w) => jobState(w.state));
   let tasks: Task[] | null = null;
-  const failures = new Map<number, Diagnosis>();
-  let pending = false;
   if (job && states.some((s) => needsTasks(s, job, now, d.settings.taskRefreshMs))) {
     tasks = await listAll((p) =>
       d.gate.run('ListMmsTasks', () => mms.listTasks(src.sourceId, { jobId: job.id, ...p })),
     );
-    // Logs only for failures some watch of this job has not announced, a bounded number per cycle.
-    const fresh = tasks.filter(
-      (t) =>
-        isTaskFailed(t.status) && states.some((s) => s.failedSeen[String(t.id)] !== (t.retriedTimes ?? 0)),
-    );
-    const read = fresh.slice(0, d.settings.maxLogReadsPerJob);
-    pending = fresh.length > read.length;
-    await mapLimit(read, d.settings.concurrency, async (t) => {
-      const logs = await d.gate.run('ListMmsTaskLogs', () => mms.listTaskLogs(src.sourceId, t.id));
-      failures.set(t.id, diagnoseTask(t, logs, { region: src.region, source: String(src.sourceId) }));
-    });
   }
+  // Failed attempts some watch of this job has not told: failing now, or hidden by a retry nobody saw.
+  const candidates = new Map<number, Task>();
+  for (const t of failing) candidates.set(t.id, t);
+  for (const t of tasks ?? [])
+    if (isTaskFailed(t.status) || (t.retriedTimes ?? 0) > 0) candidates.set(t.id, t);
+  const wanted = (s: JobState, t: Task) => unannounced(s, t).filter((a) => a.current || s.job !== null);
+  const fresh = [...candidates.values()].filter((t) => states.some((s) => wanted(s, t).length > 0));
+  const read = fresh.slice(0, d.settings.maxLogReadsPerJob);
+  const pending = fresh.length > read.length;
+  const diagnosed = new Map<number, { attempt: number; status: string; diagnosis: Diagnosis }[]>();
+  await mapLimit(read, d.settings.concurrency, async (t) => {
+    const logs = await d.gate.run('ListMmsTaskLogs', () => mms.listTaskLogs(src.sourceId, t.id));
+    const ctx = { region: src.region, source: String(src.sourceId) };
+    const out: { attempt: number; status: string; diagnosis: Diagnosis }[] = [];
+    const r0 = t.retriedTimes ?? 0;
+    if (isTaskFailed(t.status))
+      out.push({ attempt: r0, status: t.status!, diagnosis: diagnoseTask(t, logs, ctx) });
+    // The attempt before the last retry: diagnosed from the log up to its last failure.
+    const before = isTaskFailed(t.status) ? lastRetry(logs) : logs.length;
+    const lastFail = logs.findLastIndex((l, i) => i < before && isTaskFailed(l.status));
+    if (r0 > 0 && lastFail >= 0) {
+      const status = logs[lastFail]!.status!;
+      const upTo = logs.slice(0, lastFail + 1);
+      out.push({ attempt: r0 - 1, status, diagnosis: diagnoseTask({ ...t, status }, upTo, ctx) });
+    }
+    diagnosed.set(t.id, out);
+  });
   r.polled.jobs++;
   watches.forEach((w, i) => {
     const prev = states[i]!;
     const render = d.render(w.region);
-    const mine = new Map(
-      [...failures].filter(([id]) => {
-        const t = tasks?.find((x) => x.id === id);
-        return prev.failedSeen[String(id)] !== (t?.retriedTimes ?? 0);
-      }),
-    );
+    const mine: FailureFound[] = [];
+    for (const t of read) {
+      const want = wanted(prev, t);
+      for (const f of diagnosed.get(t.id) ?? [])
+        if (want.some((a) => a.attempt === f.attempt)) mine.push({ task: t, ...f });
+    }
     const step = jobStep(
       w,
       prev,
-      { job, tasks, failures: mine, failuresPending: pending },
+      { job, tasks, failing: job ? failing : null, failures: mine, failuresPending: pending },
       now,
       eventCtx(w, render),
     );
@@ -172,10 +255,20 @@ async function pollJob(
       watch: w,
       prev: w.state,
       next: step.state,
+      glance: jobGlance(step.state),
       events: step.events,
       card: jobCardFor(w, step.state, now, render),
       end: step.end,
     });
     r.queued += res.queued;
   });
+}
+
+/** Index of the last retry entry of a task log (`-1`: none): entries before it belong to earlier attempts. */
+function lastRetry(logs: readonly { status?: string | null; action?: string | null }[]): number {
+  for (let i = logs.length - 1; i >= 0; i--) {
+    const l = logs[i]!;
+    if (l.status === 'INIT' || /retry/i.test(l.action ?? '')) return i;
+  }
+  return -1;
 }

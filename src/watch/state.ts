@@ -24,10 +24,10 @@ export const JobSnapshot = z.object({
   dstDbName: str,
   dstSchemaName: str,
   type: str,
-  timerId: num,
   enableVerification: z.boolean().nullable().catch(null),
-  startTime: z.union([z.string(), z.number()]).nullable().catch(null),
-  endTime: z.union([z.string(), z.number()]).nullable().catch(null),
+  /** MMS's own fields (the only times a Job declares). */
+  createTime: str,
+  eta: str,
 });
 export type JobSnapshot = z.infer<typeof JobSnapshot>;
 
@@ -61,6 +61,44 @@ export const storeDiagnosis = (d: Diagnosis): StoredDiagnosis => ({
 
 export const asDiagnosis = (d: StoredDiagnosis): Diagnosis => ({ ...d, evidence: [] });
 
+/** What the watcher last told about a watch, as data (the card's "Last:" line is drawn from it). */
+export const LastEvent = z
+  .object({
+    kind: z.enum([
+      'created',
+      'started',
+      'watching',
+      'stopped',
+      'resumed',
+      'retried',
+      'task-failed',
+      'tasks-failed',
+      'finished',
+      'deleted',
+      'scan-done',
+      'scan-failed',
+      'async-failed',
+      'gave-up',
+    ]),
+    /** Watcher clock. */
+    at: z.number(),
+    count: z.number().int().nonnegative().optional().catch(undefined),
+    table: z.string().optional().catch(undefined),
+    status: z.string().optional().catch(undefined),
+  })
+  .nullable()
+  .catch(null);
+export type LastEvent = z.infer<typeof LastEvent>;
+
+/** A task of the job MMS lists as failed now: named on the card with its phase. */
+export const FailedTask = z.object({
+  id: z.number(),
+  table: z.string(),
+  status: z.string(),
+  retriedTimes: z.number().int().nonnegative().catch(0),
+});
+export type FailedTask = z.infer<typeof FailedTask>;
+
 export const JobState = z.object({
   /** Where the watch came from: a Slack write, a job creation (async task), or discovery. */
   origin: z.enum(['slack', 'created', 'discovered']).catch('slack'),
@@ -70,9 +108,6 @@ export const JobState = z.object({
   counts: z.record(z.string(), z.number()).nullable().catch(null),
   /** Watcher clock when the task list was last read. */
   tasksAt: num,
-  /** Read by `/mms watching` and `/mms status`. */
-  status: z.string().optional().catch(undefined),
-  summary: z.string().optional().catch(undefined),
   started: z.boolean().catch(false),
   /** Watcher clock when the job was first seen running, and its taskDone then (elapsed time, ETA). */
   firstRunningAt: num,
@@ -81,8 +116,8 @@ export const JobState = z.object({
   stops: count,
   resumes: count,
   retries: count,
-  /** Sum of the tasks' retriedTimes last seen; null until tasks were read once. */
-  retrySum: num,
+  /** Retries already told: task id → the retriedTimes told. */
+  retriedSeen: z.record(z.string(), z.number()).catch({}),
   failGroups: count,
   /** Failed tasks already announced: task id → retriedTimes at the failure. */
   failedSeen: z.record(z.string(), z.number()).catch({}),
@@ -91,7 +126,11 @@ export const JobState = z.object({
   diagnoses: z.array(StoredDiagnosis).catch([]),
   /** Failed tasks not diagnosed (beyond the cap), for the summary. */
   undiagnosed: count,
-  lastEvent: str,
+  /** The job's tasks MMS lists as failed now (from the per-source failure query). */
+  failing: z.array(FailedTask).catch([]),
+  /** Watcher clock when the job's progress (status, stopped, taskDone, taskNum) last moved. */
+  movedAt: num,
+  last: LastEvent,
   unreachable: Unreachable,
   ended: z.enum(['finished', 'deleted']).nullable().catch(null),
   /**
@@ -113,26 +152,26 @@ export const ScanResult = z.object({ databases: num, tables: num, partitions: nu
 export type ScanResult = z.infer<typeof ScanResult>;
 
 export const ScanState = z.object({
+  /** MMS's scan status. */
   status: z.string().optional().catch(undefined),
-  summary: z.string().optional().catch(undefined),
   progress: num,
   result: ScanResult.nullable().catch(null),
   errorMsg: str,
   outcome: z.enum(['done', 'failed', 'gave-up']).nullable().catch(null),
   unreachable: Unreachable,
-  lastEvent: str,
+  last: LastEvent,
 });
 export type ScanState = z.infer<typeof ScanState>;
 
 export const AsyncState = z.object({
+  /** MMS's async task status. */
   status: z.string().optional().catch(undefined),
-  summary: z.string().optional().catch(undefined),
   progress: num,
   errorMsg: str,
   jobId: num,
   outcome: z.enum(['done', 'failed', 'gave-up']).nullable().catch(null),
   unreachable: Unreachable,
-  lastEvent: str,
+  last: LastEvent,
 });
 export type AsyncState = z.infer<typeof AsyncState>;
 

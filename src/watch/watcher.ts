@@ -16,8 +16,8 @@ import type { Db } from '../store/db.js';
 import { KnownJobStore } from '../store/known-jobs.js';
 import { LeaseStore } from '../store/leases.js';
 import { Outbox } from '../store/outbox.js';
-import { movedNote } from '../ui/events.js';
-import type { RenderCtx, SlackMessage } from '../ui/types.js';
+import { confirmationDone, messageLink } from '../ui/events.js';
+import type { RenderCtx } from '../ui/types.js';
 import { SourceBackoff } from './backoff.js';
 import { jobCardFor } from './cards.js';
 import { cronEvery } from './cron.js';
@@ -287,14 +287,19 @@ export class Watcher {
   }
 
   /**
-   * After a confirmed write: watch the job, scan or job creation in the channel that asked. The confirmation
-   * card becomes its card (edited in place from the next tick on). A finished job watched again (a retry)
-   * starts a new run at its next poll, so its finished events are posted again.
+   * After a confirmed write: watch the job, scan or job creation in the channel that asked. One card per
+   * job: a job with a card in this channel keeps it (a retry, stop or resume edits it and posts in its
+   * thread), and the confirmation card then says what was done and links to it; otherwise the confirmation
+   * card becomes the job's card. A finished job watched again (a retry) starts a new run at its next poll.
    */
   register(w: WatchTarget): void {
     const store = this.o.services.watches;
     this.o.db
       .transaction(() => {
+        const existing = store.find(w.kind, w.region, w.sourceId, w.objectId, w.channel);
+        const jobCardTs =
+          existing && w.kind === 'job' ? (this.outbox.card(existing.id)?.resultTs ?? existing.cardTs) : null;
+        const keep = jobCardTs !== null && jobCardTs !== w.cardTs;
         const { watch } = store.add({
           kind: w.kind,
           region: w.region,
@@ -303,29 +308,33 @@ export class Watcher {
           objectId: w.objectId,
           channel: w.channel,
           label: w.label,
-          cardTs: w.cardTs,
+          cardTs: keep ? null : w.cardTs,
           createdBy: w.user,
         });
         if (w.kind !== 'job' || !w.cardTs) return;
-        // The confirmation card becomes the job's card; an older card keeps its content and points on.
-        const card = this.outbox.card(watch.id);
-        if (!card || card.resultTs === w.cardTs) return;
-        if (card.resultTs) {
-          const old = safePayload(movedNote(card.payload as unknown as SlackMessage));
+        if (keep) {
+          const done = w.done ?? `Done: job ${w.label} (#${w.objectId}).`;
+          const note = confirmationDone(
+            done,
+            { id: w.objectId, name: w.label },
+            messageLink(w.channel, jobCardTs),
+          );
           this.outbox.enqueue({
-            key: eventKey(watch.id, `moved:${card.resultTs}`),
+            key: eventKey(watch.id, `done:${w.cardTs}`),
             watchId: watch.id,
             channel: watch.channel,
             kind: 'update',
-            payload: { ...old, ts: card.resultTs },
+            payload: { ...safePayload(note), ts: w.cardTs },
           });
+          return;
         }
-        this.outbox.moveCard(watch.id, w.cardTs);
-        const now = this.o.now();
+        if (this.outbox.card(watch.id)) this.outbox.moveCard(watch.id, w.cardTs);
+        const s = jobState(watch.state);
         this.outbox.setCard(
           watch.id,
           watch.channel,
-          safePayload(jobCardFor(watch, jobState(watch.state), now, this.o.render(w.region))),
+          safePayload(jobCardFor(watch, s, this.o.now(), this.o.render(w.region))),
+          w.cardTs,
         );
       })
       .immediate();

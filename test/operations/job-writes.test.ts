@@ -58,7 +58,7 @@ describe('stop', () => {
     const plan = await stopJob.plan(ctx, { source: HIVE, job: '3' });
     const out = await stopJob.execute(ctx, plan.payload);
     expect(out.ok).toBe(true);
-    expect(out.watch).toEqual({
+    expect(out.watch).toMatchObject({
       kind: 'job',
       sourceId: HIVE_ID,
       sourceName: HIVE,

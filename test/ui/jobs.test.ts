@@ -111,22 +111,60 @@ describe('jobCard', () => {
     region: 'cn-hangzhou',
     elapsedMs: 600_000,
     etaMs: 600_000,
-    lastEvent: 'orders: DATA_DONE',
+    last: { kind: 'resumed', at: Date.UTC(2025, 5, 3, 10, 42) },
     unreachable: null,
     finished: false,
   };
-  it('running card: progress, elapsed, ETA, Details/Tasks/Unwatch', () => {
+  it('running card: progress, elapsed, ETA, Details/Tasks/Stop/Unwatch', () => {
     const m = jobCard(base);
     assertWithinLimits(m);
     const t = textOf(m);
-    expect(t).toContain('1 of 2 tasks done');
+    expect(t).toContain('1 of 2 tables done');
     expect(t).toContain('Elapsed 10m 00s');
     expect(t).toContain('ETA ≈ 10m 00s');
-    expect(t).toContain('orders: DATA_DONE');
+    // The time of the last event as a Slack date (each reader's own zone), with a UTC fallback.
+    expect(t).toContain('Last: resumed · <!date^1748947320^{time}|2025-06-03 10:42 UTC>');
     const cmds = runCommands(m);
     // No default region in the view: commands carry the region explicitly.
     expect(cmds).toContain('job 2000015 10 --region cn-hangzhou');
+    expect(cmds).toContain('stop 2000015 10 --region cn-hangzhou');
     expect(cmds).toContain('unwatch 2000015 10 --region cn-hangzhou');
+    expect(cmds.some((c) => /^(start|retry) /.test(c))).toBe(false);
+  });
+  it('stopped card: stopped, no ETA, Resume and no Stop', () => {
+    const m = jobCard({ ...base, job: Job.parse({ ...job, stopped: true }), defaultRegion: 'cn-hangzhou' });
+    const t = textOf(m);
+    expect(m.text).toMatch(/stopped/);
+    expect(m.text).not.toMatch(/DOING/);
+    expect(t).not.toContain('ETA');
+    const cmds = runCommands(m);
+    expect(cmds).toContain('start 2000015 10');
+    expect(cmds).not.toContain('stop 2000015 10');
+  });
+  it('starting card until MMS lists the job: never "unknown"', () => {
+    const m = jobCard({
+      ...base,
+      job: { id: 10, name: 'sales_orders_2025', status: null, stopped: false },
+      starting: true,
+      elapsedMs: null,
+      etaMs: null,
+      last: null,
+    });
+    expect(textOf(m)).toContain('starting');
+    expect(textOf(m)).not.toMatch(/unknown|\?/);
+  });
+  it('names failed tables with their phase, and offers Retry while the job runs', () => {
+    const m = jobCard({
+      ...base,
+      failing: [
+        { id: 7, table: 'sales.orders', status: 'DATA_FAILED' },
+        { id: 8, table: 'sales.items', status: 'VERIFICATION_FAILED' },
+      ],
+      defaultRegion: 'cn-hangzhou',
+    });
+    expect(textOf(m)).toContain('Failed: *sales.orders* (data) · *sales.items* (verification)');
+    expect(m.text).toContain('2 failed');
+    expect(runCommands(m)).toContain('retry 2000015 10');
   });
   it('with defaultRegion, --region only off the default', () => {
     const m = jobCard({ ...base, defaultRegion: 'cn-hangzhou' });
@@ -156,7 +194,8 @@ describe('jobCard', () => {
     const m = jobCard({
       ...base,
       job: Job.parse({ ...job, name: INJECT }),
-      lastEvent: INJECT,
+      last: { kind: 'task-failed', at: 0, table: INJECT, status: 'DATA_FAILED' },
+      failing: [{ id: 1, table: INJECT, status: INJECT }],
       unreachable: INJECT,
     });
     assertWithinLimits(m);

@@ -37,7 +37,7 @@ const jobWatch = () =>
   inst.services.watches.active('job')[0] ?? inst.services.watches.recent(10).find((x) => x.kind === 'job');
 
 describe('a job from confirmation to DONE', () => {
-  it('edits the card in place, keeps one thread, posts one summary and one broadcast', async () => {
+  it('edits the card in place, keeps one thread, ends with one summary broadcast to the channel', async () => {
     const { cardTs } = await startJob('orders_mig', ['orders', 'customers']);
     await inst.watcher.tick();
     const card0 = w.api.messages(CHANNEL).find((m) => m.ts === cardTs);
@@ -56,10 +56,10 @@ describe('a job from confirmation to DONE', () => {
     const thread = w.api.replies(CHANNEL, cardTs);
     const texts = thread.map((m) => m.text);
     expect(texts[0]).toMatch(/created and started/);
-    const summaries = thread.filter((m) => /finished: DONE/.test(m.text) && !m.reply_broadcast);
+    const summaries = thread.filter((m) => /finished: DONE/.test(m.text));
     const broadcasts = thread.filter((m) => m.reply_broadcast);
     expect(summaries).toHaveLength(1);
-    expect(broadcasts).toHaveLength(1);
+    expect(broadcasts).toEqual(summaries);
     expect(textOf(summaries[0])).toContain('2 of 2 tasks');
     expect(textOf(summaries[0])).toContain('2 passed · 0 failed');
     // Every event once.
@@ -96,7 +96,7 @@ describe('failures', () => {
     expect(textOf(failed)).toContain('GRANT admin TO USER');
     expect(buttons(failed).some((b) => /^retry-task \d+ \d+$/.test(b))).toBe(true);
 
-    const summary = thread.find((m) => /finished: FAILED/.test(m.text) && !m.reply_broadcast)!;
+    const summary = thread.find((m) => /finished: FAILED/.test(m.text))!;
     expect(textOf(summary)).toContain('permission on target project (1)');
     expect(buttons(summary).some((b) => /^retry \d+ \d+$/.test(b))).toBe(true);
     const line = thread.find((m) => m.reply_broadcast)!;
@@ -124,7 +124,7 @@ describe('failures', () => {
     expect(v).toBeDefined();
     expect(textOf(v)).toContain('source 1,203,331 · destination 1,203,117');
     expect(v.text).toContain('source 1203331, destination 1203117');
-    const summary = thread.find((m) => /finished: FAILED/.test(m.text) && !m.reply_broadcast)!;
+    const summary = thread.find((m) => /finished: FAILED/.test(m.text))!;
     expect(textOf(summary)).toContain('0 passed · 1 failed');
     expect(textOf(summary)).toContain('verification mismatch (1)');
   });

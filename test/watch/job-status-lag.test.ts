@@ -75,7 +75,9 @@ describe('job status contradicted by its tasks (MMS.md §4/§7: trust the tasks)
     await cycle(w, inst.watcher, 0);
     await cycle(w, inst.watcher, 0);
     const done = finished(cardTs);
-    expect(done.length).toBe(2);
+    // The end of a job is one message, broadcast to the channel.
+    expect(done.length).toBe(1);
+    expect(done[0]!.reply_broadcast).toBe(true);
     for (const m of done) expect(m.text).toMatch(/finished: DONE/);
     expect(thread(cardTs).some((m) => /FAILED/.test(textOf(m)))).toBe(false);
     expect(textOf(card(cardTs))).not.toMatch(/MMS says/);
@@ -93,11 +95,11 @@ describe('job status contradicted by its tasks (MMS.md §4/§7: trust the tasks)
     await cycle(w, inst.watcher, 0);
     await cycle(w, inst.watcher, 0);
     expect(jobWatch().active).toBe(false);
-    const summary = finished(cardTs).find((m) => !m.reply_broadcast)!;
+    const summary = finished(cardTs).find((m) => m.reply_broadcast)!;
     expect(summary.text).toMatch(/finished: DONE/);
     expect(textOf(summary)).toMatch(/MMS says the job is FAILED, but all 2 tasks are done/);
     expect(textOf(summary)).toMatch(/reported from the tasks/);
-    expect(finished(cardTs)).toHaveLength(2);
+    expect(finished(cardTs)).toHaveLength(1);
     // Nothing more once ended.
     const n = thread(cardTs).length;
     await cycle(w, inst.watcher, 0);
@@ -109,7 +111,7 @@ describe('job status contradicted by its tasks (MMS.md §4/§7: trust the tasks)
     inst.watcher.register(w.target('job', jobId, 'stuck_lag', again));
     await cycle(w, inst.watcher, 0);
     expect(jobWatch().active).toBe(true);
-    expect(thread(cardTs).filter((m) => /finished:/.test(m.text))).toHaveLength(2);
+    expect(thread(cardTs).filter((m) => /finished:/.test(m.text))).toHaveLength(1);
     expect(thread(again).filter((m) => /finished:/.test(m.text))).toHaveLength(0);
   });
 
@@ -127,7 +129,7 @@ describe('job status contradicted by its tasks (MMS.md §4/§7: trust the tasks)
     for (let i = 0; i < STATUS_LAG_CYCLES; i++) await cycle(w, inst.watcher, 0);
     expect(jobWatch().active).toBe(false);
     const done = finished(cardTs);
-    expect(done).toHaveLength(2);
+    expect(done).toHaveLength(1);
     for (const m of done) expect(m.text).toMatch(/finished: FAILED/);
     expect(textOf(done[0])).toMatch(/MMS says the job is DONE, but 1 of 2 tasks failed/);
     expect(card(cardTs)?.text).toMatch(/finished: FAILED/);
@@ -162,14 +164,14 @@ describe('tasks resting at a *_DONE (verification or data migration off)', () =>
     const c = card(cardTs)!;
     expect(c.text).toMatch(/2\/2 tasks/);
     expect(c.text).not.toMatch(/failed/i);
-    expect(textOf(c)).toMatch(/DATA_DONE 2/);
+    expect(textOf(c)).toMatch(/2 of 2 tables done/);
     expect(finished(cardTs)).toHaveLength(0);
 
     // MMS catches up: DONE.
     job.taskIds = [phantom(job, 'DONE'), phantom(job, 'DONE')];
     await cycle(w, inst.watcher, 0);
     await cycle(w, inst.watcher, 0);
-    const summary = finished(cardTs).find((m) => !m.reply_broadcast)!;
+    const summary = finished(cardTs).find((m) => m.reply_broadcast)!;
     expect(summary.text).toMatch(/finished: DONE/);
     expect(textOf(summary)).toContain('2 of 2 tasks');
     expect(textOf(summary)).not.toMatch(/MMS says/);
@@ -187,7 +189,7 @@ describe('tasks resting at a *_DONE (verification or data migration off)', () =>
     await inst.watcher.tick();
     for (let i = 0; i < STATUS_LAG_CYCLES + 1; i++) await cycle(w, inst.watcher, 0);
     expect(jobWatch().active).toBe(false);
-    const summary = finished(cardTs).find((m) => !m.reply_broadcast)!;
+    const summary = finished(cardTs).find((m) => m.reply_broadcast)!;
     expect(summary.text).toMatch(/finished: DONE/);
     expect(textOf(summary)).toContain('2 of 2 tasks');
     expect(textOf(summary)).toMatch(/MMS says the job is DOING, but all 2 tasks are done/);
@@ -245,14 +247,14 @@ describe('outbox pruning', () => {
     await cycle(w, inst.watcher, 0);
     const watch = inst.services.watches.find('job', 'cn-hangzhou', w.sourceId, jobId, CHANNEL)!;
     expect(watch.active).toBe(false);
-    expect(finished(cardTs).length).toBe(2);
+    expect(finished(cardTs).length).toBe(1);
     return watch;
   }
 
   it('deletes sent rows of watches ended more than 14 days ago, and only those', async () => {
     const old = await endedWatch('old_job');
     const oldRows = inst.watcher.outbox.forWatch(old.id).length;
-    expect(oldRows).toBeGreaterThan(2);
+    expect(oldRows).toBeGreaterThan(1);
     expect(inst.watcher.outbox.forWatch(old.id).every((r) => r.sentAt !== null)).toBe(true);
 
     // 13 days later: kept.

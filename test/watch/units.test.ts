@@ -11,7 +11,7 @@ import { SourceBackoff } from '../../src/watch/backoff.js';
 import { cronEvery } from '../../src/watch/cron.js';
 import { Gate, mapLimit } from '../../src/watch/gate.js';
 import { tempDir } from '../helpers/tmp.js';
-import { CHANNEL, cycle, cycleUntil, keyOf, startWorld, textOf, type World } from './setup.js';
+import { buttons, CHANNEL, cycle, cycleUntil, keyOf, startWorld, textOf, type World } from './setup.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -186,7 +186,7 @@ describe('retry from Slack', () => {
     w = undefined;
   });
 
-  it('starts a new run on the new confirmation card; the old card points to it', async () => {
+  it('keeps one card for the job: the retry edits it and posts in its thread; the confirmation card links to it', async () => {
     w = await startWorld();
     const world = w;
     const inst = world.open();
@@ -199,25 +199,34 @@ describe('retry from Slack', () => {
     inst.watcher.register(world.target('async', asyncId, 'retry_me', first));
     await cycleUntil(world, inst.watcher, () => inst.services.watches.active().length === 0);
     const job = inst.services.watches.recent(5).find((x) => x.kind === 'job')!;
+    const failedCard = world.api.messages(CHANNEL).find((m) => m.ts === first)!;
+    expect(failedCard.text).toMatch(/finished: FAILED/);
+    expect(buttons(failedCard)).toContain(`retry ${world.sourceId} ${job.objectId}`);
     // Retry confirmed on a new card.
     const second = await world.postCard();
     await world.mms.retryJob(world.sourceId, job.objectId);
-    inst.watcher.register(world.target('job', job.objectId, 'retry_me', second));
+    inst.watcher.register({
+      ...world.target('job', job.objectId, 'retry_me', second),
+      done: `Retry started for job retry_me (#${job.objectId}).`,
+    });
     await cycleUntil(world, inst.watcher, () => inst.services.watches.active().length === 0);
     await cycle(world, inst.watcher, 0);
 
-    const oldCard = world.api.messages(CHANNEL).find((m) => m.ts === first)!;
-    expect(textOf(oldCard)).toContain('Updates continue on a newer card');
-    const newCard = world.api.messages(CHANNEL).find((m) => m.ts === second)!;
-    expect(newCard.text).toMatch(/finished: DONE/);
-    const run2 = world.api.replies(CHANNEL, second);
-    expect(run2.map(keyOf)).toEqual([
-      `w${job.id}:retried:1`,
-      `w${job.id}:r2:finished`,
-      `w${job.id}:r2:broadcast`,
-    ]);
-    const run1 = world.api.replies(CHANNEL, first);
-    expect(run1.filter((m) => /finished: FAILED/.test(m.text) && !m.reply_broadcast)).toHaveLength(1);
+    // The job's card now reads DONE, with no Retry button left from the failure.
+    const card = world.api.messages(CHANNEL).find((m) => m.ts === first)!;
+    expect(card.text).toMatch(/finished: DONE/);
+    expect(buttons(card).some((b) => b.startsWith('retry '))).toBe(false);
+    // The confirmation card says what was done and links to the job's card.
+    const confirmation = world.api.messages(CHANNEL).find((m) => m.ts === second)!;
+    expect(textOf(confirmation)).toContain(`Retry started for job retry_me (#${job.objectId}).`);
+    expect(textOf(confirmation)).toContain(`/archives/${CHANNEL}/p${first.replace('.', '')}|its card>`);
+    expect(world.api.replies(CHANNEL, second)).toHaveLength(0);
+    const thread = world.api.replies(CHANNEL, first).map(keyOf);
+    expect(thread.slice(-2)).toEqual([`w${job.id}:retried:1`, `w${job.id}:r2:finished`]);
+    // One end-of-job message per run, each broadcast to the channel.
+    const ends = world.api.replies(CHANNEL, first).filter((m) => /finished:/.test(m.text));
+    expect(ends.map((m) => m.text.match(/finished: (\w+)/)?.[1])).toEqual(['FAILED', 'DONE']);
+    expect(ends.every((m) => m.reply_broadcast)).toBe(true);
   });
 });
 
