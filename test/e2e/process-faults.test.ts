@@ -108,7 +108,10 @@ describe('npm start under hostile signed requests', () => {
     expect(proc.child.exitCode).toBeNull();
     const r = await slack.command('sources');
     expect(r.status).toBe(200);
-    expect(JSON.stringify(r.body)).toContain('hive-prod');
+    // Commands that wait on MMS ack at once and answer through the response URL.
+    const path = new URL(r.responseUrl!).pathname;
+    const answer = await api.waitForResponse((x) => x.path === path);
+    expect(JSON.stringify(answer.body)).toContain('hive-prod');
   });
 
   it('still stops cleanly on SIGTERM', async () => {
