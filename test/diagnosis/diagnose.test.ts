@@ -1044,3 +1044,20 @@ describe('whole log, exception chains and systems', () => {
     expect(d.system).toBe('yarn');
   });
 });
+
+describe('precision', () => {
+  it('numbers in counts are not HTTP statuses: 429 rows is a mismatch, HTTP 429 is throttling', () => {
+    const counts = diagnoseTask(
+      orderTask('VERIFICATION_FAILED'),
+      verificationFails('source count 429, destination count 430'),
+      CTX,
+    );
+    expect(counts.category).toBe('verification-mismatch');
+    const throttled = diagnoseTask(
+      orderTask('DATA_FAILED'),
+      dataFails('HTTP 429 Too Many Requests from the metadata service'),
+      CTX,
+    );
+    expect(throttled.category).toBe('rate-limit');
+  });
+});
