@@ -14,6 +14,7 @@ import {
   verification,
 } from '../fixtures/failures/build.js';
 import { CORPUS } from '../fixtures/failures/corpus.js';
+import { HELD_OUT } from '../fixtures/failures/held-out.js';
 import { diagnose, longestSharedRun, score, scoreCorpus } from '../fixtures/failures/score.js';
 import { ctx } from '../ui/fixtures.js';
 
@@ -192,5 +193,24 @@ describe('no planted secret appears in any reply', () => {
     for (const secret of [TOKEN, PASSWORD, KEY_SECRET, TOKEN.slice(0, 24), KEY_SECRET.slice(0, 16)])
       expect(out).not.toContain(secret);
     expect(d.evidence.join('\n')).toContain(MASK);
+  });
+});
+
+describe('held-out real messages (never used to tune the rules)', () => {
+  it('reports its score and stays above a floor', () => {
+    const s = scoreCorpus(HELD_OUT);
+    const missed = s.results
+      .filter((r) => !r.causeNamed || !r.fixGiven)
+      .map(
+        (r) =>
+          `${r.case.id} (expected ${r.case.expect.category}/${r.case.expect.system}, got ` +
+          `${r.diagnosis.category}/${r.diagnosis.system})`,
+      );
+    console.info(
+      `held-out: ${s.cases} cases, causes named ${s.causesNamed}/${s.cases}, fixes given ${s.fixesGiven}/${s.cases}` +
+        (missed.length ? `; missed: ${missed.join('; ')}` : ''),
+    );
+    expect(s.causesNamed / s.cases).toBeGreaterThanOrEqual(0.5);
+    for (const r of s.results) expect(r.copiedWords, r.case.id).toBeLessThan(COPIED);
   });
 });
