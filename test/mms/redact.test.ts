@@ -159,6 +159,8 @@ describe('redactText: secrets in free text', () => {
     "SELECT COUNT(*) FROM sales.`orders_2025_backup_partition_01` WHERE ds='2025-06-01'",
     'hdfs://nn:8020/warehouse/sales.db/orders/ds=2025-06-01/000000_0',
     'Secret Manager is not enabled for this project',
+    "ODPS-0130161:[1,58] Parse exception - invalid token 'select_list', expect one of 'StringLiteral'",
+    'the token refresh_window is too short',
   ];
   it.each(prose)('leaves ordinary text readable: %s', (text) => {
     expect(redactText(text)).toBe(text);
