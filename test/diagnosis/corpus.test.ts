@@ -110,6 +110,13 @@ describe('the failure corpus', () => {
     expect(longestSharedRun(`Cause: ${echoed.slice(0, 200)}`, log)).toBeGreaterThanOrEqual(COPIED);
   });
 
+  it('a count that timed out and reported -1 is the timeout, not a row-count mismatch', () => {
+    const d = diagnose(CORPUS.find((x) => x.id === 'count-timeout-then-minus-one')!);
+    expect(d.category).toBe('source-connectivity');
+    expect(d.cause).toContain('not a row-count mismatch');
+    expect(d.verification).toBeUndefined();
+  });
+
   it('fixes name the source by its name in the next command', () => {
     for (const c of CORPUS) {
       const d = diagnose(c);
