@@ -737,6 +737,9 @@ export function diagnoseTask(
     diagnosis.category = rule.category;
     diagnosis.rule = rule.id;
     diagnosis.cause = render(rule.cause, v);
+    // A count that failed is reported as -1; say that this is why verification failed, not a mismatch.
+    if (counts.failed && phase === 'VERIFICATION' && rule.category !== 'verification-error')
+      diagnosis.cause += ' A count query therefore reported -1: this is not a row-count mismatch.';
     diagnosis.fix = render(rule.fix, v);
     if (rule.command) diagnosis.command = render(rule.command, v);
     if (rule.link) diagnosis.link = renderTemplate(rule.link, v);

@@ -838,7 +838,7 @@ export const DEFAULT_RULES: readonly DiagnosisRule[] = [
     system: 'detect',
     specificity: 70,
     msg: [
-      /Throttling(?:\.\w+)?\b|flow\s+control|Rate\s+exceeded|TooManyRequests|\b429\b|ServerBusy|request\s+(?:was\s+)?denied\s+due\s+to\s+(?:user\s+)?flow/i,
+      /Throttling(?:\.\w+)?\b|flow\s+control|Rate\s+exceeded|TooManyRequests|Too\s+Many\s+Requests|(?:HTTP|status|code)[\s:=/]*429\b|ServerBusy|request\s+(?:was\s+)?denied\s+due\s+to\s+(?:user\s+)?flow/i,
     ],
     cause: '{systemLabel} throttled the requests of this migration (rate limit or flow control).',
     fix:

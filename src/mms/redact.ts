@@ -55,7 +55,8 @@ const PROSE = new Set(
 /** Whether a word after a secret word (with only whitespace between) is a secret rather than prose. */
 function looksSecret(value: string): boolean {
   if (value === MASK || PROSE.has(value.toLowerCase())) return false;
-  if (/\d/.test(value) || /[+/=_$!@#%^*-]/.test(value)) return true;
+  // `_` and `-` are left out: SQL identifiers ("invalid token 'select_list'") carry them.
+  if (/\d/.test(value) || /[+/=$!@#%^*]/.test(value)) return true;
   if (/[A-Z]/.test(value.slice(1)) && /[a-z]/.test(value)) return true;
   return value.length >= 20;
 }

@@ -59,7 +59,7 @@ export async function diagnoseFailures(ctx: OpContext, s: DataSource, job: Job):
   for (const t of detailed) {
     const entries = await ctx.mms.listTaskLogs(s.id, t.id);
     diagnoses.push(diagnoseTask(t, entries, diagnosisContext(ctx, s)));
-    const v = verificationFromLogs(entries);
+    const v = verificationFromLogs(entries, t);
     if (v) verification.push({ table: taskTable(t, job), ...v, ok: v.source === v.destination });
   }
   return { failedTasks, failedTotal, diagnoses, verification };
@@ -94,7 +94,7 @@ export const diagnose: ReadOp<{ source: string; target: string }> = {
     if (target.kind === 'task') {
       const t = target.task;
       const entries = await ctx.mms.listTaskLogs(s.id, t.id);
-      const v = verificationFromLogs(entries);
+      const v = verificationFromLogs(entries, t);
       const diagnoses = /FAILED/.test(t.status ?? '')
         ? [diagnoseTask(t, entries, diagnosisContext(ctx, s))]
         : [];

@@ -14,6 +14,7 @@ import {
   verification,
 } from '../fixtures/failures/build.js';
 import { CORPUS } from '../fixtures/failures/corpus.js';
+import { HELD_OUT } from '../fixtures/failures/held-out.js';
 import { diagnose, longestSharedRun, score, scoreCorpus } from '../fixtures/failures/score.js';
 import { ctx } from '../ui/fixtures.js';
 
@@ -109,6 +110,13 @@ describe('the failure corpus', () => {
     expect(longestSharedRun(`Cause: ${echoed.slice(0, 200)}`, log)).toBeGreaterThanOrEqual(COPIED);
   });
 
+  it('a count that timed out and reported -1 is the timeout, not a row-count mismatch', () => {
+    const d = diagnose(CORPUS.find((x) => x.id === 'count-timeout-then-minus-one')!);
+    expect(d.category).toBe('source-connectivity');
+    expect(d.cause).toContain('not a row-count mismatch');
+    expect(d.verification).toBeUndefined();
+  });
+
   it('fixes name the source by its name in the next command', () => {
     for (const c of CORPUS) {
       const d = diagnose(c);
@@ -192,5 +200,24 @@ describe('no planted secret appears in any reply', () => {
     for (const secret of [TOKEN, PASSWORD, KEY_SECRET, TOKEN.slice(0, 24), KEY_SECRET.slice(0, 16)])
       expect(out).not.toContain(secret);
     expect(d.evidence.join('\n')).toContain(MASK);
+  });
+});
+
+describe('held-out real messages (never used to tune the rules)', () => {
+  it('reports its score and stays above a floor', () => {
+    const s = scoreCorpus(HELD_OUT);
+    const missed = s.results
+      .filter((r) => !r.causeNamed || !r.fixGiven)
+      .map(
+        (r) =>
+          `${r.case.id} (expected ${r.case.expect.category}/${r.case.expect.system}, got ` +
+          `${r.diagnosis.category}/${r.diagnosis.system})`,
+      );
+    console.info(
+      `held-out: ${s.cases} cases, causes named ${s.causesNamed}/${s.cases}, fixes given ${s.fixesGiven}/${s.cases}` +
+        (missed.length ? `; missed: ${missed.join('; ')}` : ''),
+    );
+    expect(s.causesNamed / s.cases).toBeGreaterThanOrEqual(0.5);
+    for (const r of s.results) expect(r.copiedWords, r.case.id).toBeLessThan(COPIED);
   });
 });

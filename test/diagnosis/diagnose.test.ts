@@ -14,6 +14,7 @@ import {
   verificationFromLogs,
 } from '../../src/diagnosis/diagnose.js';
 import type { Task, TaskLog } from '../../src/mms/schemas.js';
+import { CORPUS } from '../fixtures/failures/corpus.js';
 import {
   CTX,
   dataFails,
@@ -448,8 +449,11 @@ describe('diagnoseTask: one rule per realistic log', () => {
     expect(d.evidence.at(-1)).toMatch(/^\[[A-Z_]+\] /);
   });
 
-  it('names only known categories', () => {
+  it('these cases and the failure corpus together cover every category', () => {
     for (const c of cases) expect(Object.keys(CATEGORY_LABELS)).toContain(c.category);
+    const covered = new Set([...cases.map((c) => c.category), ...CORPUS.map((c) => c.expect.category)]);
+    covered.add('verification-error'); // see 'a count that failed (-1) is not a mismatch'
+    expect([...covered].sort()).toEqual(Object.keys(CATEGORY_LABELS).sort());
   });
 });
 
@@ -1042,5 +1046,22 @@ describe('whole log, exception chains and systems', () => {
     const d = diagnoseTask(orderTask('DATA_FAILED'), logs, CTX);
     expect(d.category).toBe('memory');
     expect(d.system).toBe('yarn');
+  });
+});
+
+describe('precision', () => {
+  it('numbers in counts are not HTTP statuses: 429 rows is a mismatch, HTTP 429 is throttling', () => {
+    const counts = diagnoseTask(
+      orderTask('VERIFICATION_FAILED'),
+      verificationFails('source count 429, destination count 430'),
+      CTX,
+    );
+    expect(counts.category).toBe('verification-mismatch');
+    const throttled = diagnoseTask(
+      orderTask('DATA_FAILED'),
+      dataFails('HTTP 429 Too Many Requests from the metadata service'),
+      CTX,
+    );
+    expect(throttled.category).toBe('rate-limit');
   });
 });

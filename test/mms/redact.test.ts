@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MmsError } from '../../src/mms/errors.js';
 import { MASK, redact, redactText } from '../../src/mms/redact.js';
 
 const AK = 'LTAI5tQb9xYzAbCdEfGh1234';
@@ -158,6 +159,8 @@ describe('redactText: secrets in free text', () => {
     "SELECT COUNT(*) FROM sales.`orders_2025_backup_partition_01` WHERE ds='2025-06-01'",
     'hdfs://nn:8020/warehouse/sales.db/orders/ds=2025-06-01/000000_0',
     'Secret Manager is not enabled for this project',
+    "ODPS-0130161:[1,58] Parse exception - invalid token 'select_list', expect one of 'StringLiteral'",
+    'the token refresh_window is too short',
   ];
   it.each(prose)('leaves ordinary text readable: %s', (text) => {
     expect(redactText(text)).toBe(text);
@@ -165,5 +168,28 @@ describe('redactText: secrets in free text', () => {
 
   it('is idempotent', () => {
     for (const [, text] of planted) expect(redactText(redactText(text))).toBe(redactText(text));
+  });
+});
+
+describe('the forms planted in an MMS error, a task log and a config', () => {
+  const SECRET = 'Qw7eRt9yUi2oPa5s';
+  it('an MMS error carrying a config as a JSON string with escaped quotes', () => {
+    const e = new MmsError(
+      'invalid',
+      `InvalidParameter: bad config "{\\"hive.jdbc.password\\":\\"${SECRET}\\",\\"hive.metastore.uris\\":\\"thrift://h:9083\\"}"`,
+      { action: 'UpdateMmsDataSource' },
+    );
+    expect(e.message).not.toContain(SECRET);
+    expect(e.message).toContain('thrift://h:9083');
+  });
+  it('a task log line with the key masked and the secret after the word "secret"', () => {
+    const log = { status: 'DATA_FAILED', action: 'connect', msg: `AK ******** secret ${SECRET} rejected` };
+    expect(JSON.stringify(redact(log))).not.toContain(SECRET);
+  });
+  it('a config value holding JSON whose secret key is nested two levels down', () => {
+    const config = [
+      { key: 'hive.extra', value: JSON.stringify({ conn: { props: { 'hive.jdbc.password': SECRET } } }) },
+    ];
+    expect(JSON.stringify(redact(config))).not.toContain(SECRET);
   });
 });
