@@ -140,3 +140,50 @@ describe('migrate → confirm → watch → failure with diagnosis → retry →
     expect(everything()).not.toMatch(/\bnull\b/);
   });
 });
+
+describe('every read command against the demo world answering with "null" strings', () => {
+  let d: Harness;
+  beforeAll(async () => {
+    d = await startHarness({ sim: { nullStrings: true, seed: 7 } });
+    d.sim.runUntilIdle();
+  });
+  afterAll(async () => {
+    await d?.close();
+  });
+
+  it('shows no "null" anywhere, and still shows what MMS did send', async () => {
+    const hive = 2000015;
+    const failedTask = d.sim.model
+      .tasksOf(d.sim.model.jobs.get(3)!)
+      .find((t) => t.status.endsWith('_FAILED'))!;
+    const answers: Array<[string, string]> = [];
+    for (const command of [
+      'sources',
+      `source ${hive}`,
+      'source 2000017',
+      'source hive-staging',
+      `dbs ${hive}`,
+      `tables ${hive} sales`,
+      `partitions ${hive} sales orders`,
+      `jobs ${hive}`,
+      `job ${hive} 3`,
+      `job ${hive} 1`,
+      `tasks ${hive} --job 3`,
+      `task ${hive} ${failedTask.id}`,
+      `logs ${hive} ${failedTask.id}`,
+      `diagnose ${hive} 3`,
+      `timers ${hive}`,
+      `timer ${hive} 1`,
+      `timer-logs ${hive} 1`,
+    ]) {
+      answers.push([command, textOf(await ask(d, command))]);
+    }
+    for (const [command, text] of answers) expect(text, command).not.toMatch(/\bnull\b/);
+    const said = Object.fromEntries(answers);
+    expect(said['source 2000017']).toContain('SCAN_FAILED');
+    expect(said['source hive-staging']).toContain('agent offline');
+    expect(said[`task ${hive} ${failedTask.id}`]).toContain('VERIFICATION_FAILED');
+    expect(said[`diagnose ${hive} 3`]).toMatch(/1,203,331/);
+    expect(said[`timer ${hive} 1`]).toContain('02:30');
+  });
+});
