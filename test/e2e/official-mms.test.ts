@@ -187,3 +187,30 @@ describe('every read command against the demo world answering with "null" string
     expect(said[`timer ${hive} 1`]).toContain('02:30');
   });
 });
+
+describe('a job creation that answers DONE without objectId, as the official sample does', () => {
+  let n: Harness;
+  let now = 0;
+  beforeAll(async () => {
+    now = Date.now();
+    n = await startHarness({ sim: { demo: false, nullStrings: true, seed: 9 }, now: () => now });
+    n.sim.addSource({ name: 'hive-test', dbs: [{ name: 'sales', tables: [{ name: 'orders' }] }] });
+  });
+  afterAll(async () => {
+    await n?.close();
+  });
+
+  it('finds the job by its exact name and watches it', async () => {
+    const { card, id } = await requestCard(n, 'migrate hive-test sales --tables orders --name no_id_mig');
+    await confirm(n, card, id);
+    const [asyncWatch] = n.bot.services.watches.active();
+    expect(asyncWatch?.kind).toBe('async');
+    n.sim.step(2);
+    n.sim.model.asyncTasks.get(asyncWatch!.objectId)!.objectId = null;
+    now += 30_000;
+    await n.bot.watcher.tick({ fast: true, jobs: true });
+    const job = [...n.sim.model.jobs.values()].find((j) => j.name === 'no_id_mig')!;
+    expect(n.bot.services.watches.active().map((w) => [w.kind, w.objectId])).toEqual([['job', job.id]]);
+    expect(n.api.replies(CHANNEL, card.ts).some((m) => /created and started/.test(m.text))).toBe(true);
+  });
+});
