@@ -1,5 +1,6 @@
 // MMS errors, classified (MMS.md §2.3): by code prefix, then message text, then HTTP status.
 import { redactText } from './redact.js';
+import { absentString } from './schemas.js';
 
 export type MmsErrorKind =
   | 'permission'
@@ -83,10 +84,11 @@ export function classify(
   return byStatus(status) ?? 'server';
 }
 
+/** The first of `keys` that holds a value; "null", "" and whitespace are how MMS writes none. */
 const pick = (o: Record<string, unknown>, ...keys: string[]): string | undefined => {
   for (const k of keys) {
     const v = o[k];
-    if (typeof v === 'string' && v !== '') return v;
+    if (typeof v === 'string' && !absentString(v)) return v;
     if (typeof v === 'number') return String(v);
   }
   return undefined;

@@ -31,8 +31,14 @@ function sourceLine(s: DataSource): string {
           : '')
       : null,
   ];
+  // ListMmsDataSources carries the last scan's state (GetMmsDataSource does not).
+  const scan = s.scanStatus ?? '';
+  if (/DOING/.test(scan)) parts.push('🔄 scanning');
+  else if (/FAIL/.test(scan)) parts.push('❌ last scan failed');
   let line = parts.filter(Boolean).join(' · ');
   if (s.errMsg) line += `\n      ⚠️ ${esc(truncate(s.errMsg.replace(/\s+/g, ' '), 160))}`;
+  else if (/FAIL/.test(scan) && s.scanErrMsg)
+    line += `\n      ⚠️ scan: ${esc(truncate(s.scanErrMsg.replace(/\s+/g, ' '), 160))}`;
   return line;
 }
 

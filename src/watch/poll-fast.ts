@@ -169,7 +169,13 @@ async function pollAsync(d: WatchDeps, r: TickReport, w: Watch): Promise<void> {
   const render = d.render(w.region);
   const prev = asyncState(w.state);
   let outcome = asyncTaskState(t);
-  if (outcome === 'done' && (t.objectId === null || t.objectId === undefined)) outcome = 'failed';
+  // A DONE job creation that names no job (the official sample answers without objectId): the job is
+  // looked up by its exact name (MMS.md §5); only when none exists did the creation fail.
+  const objectId =
+    outcome === 'done' && (t.objectId === null || t.objectId === undefined) && w.label
+      ? await jobIdByName(d, w)
+      : t.objectId;
+  if (outcome === 'done' && (objectId === null || objectId === undefined)) outcome = 'failed';
   const s: AsyncState = {
     ...prev,
     status: t.status ?? undefined,
@@ -177,10 +183,10 @@ async function pollAsync(d: WatchDeps, r: TickReport, w: Watch): Promise<void> {
     errorMsg: t.errorMsg ?? (outcome === 'failed' && !t.errorMsg ? 'MMS reported no job id' : null),
     unreachable: null,
     outcome: outcome === 'running' ? null : outcome,
-    jobId: outcome === 'done' ? (t.objectId ?? null) : null,
+    jobId: outcome === 'done' ? (objectId ?? null) : null,
   };
   if (outcome === 'done') {
-    r.queued += becomeJob(d, w, s, t.objectId!);
+    r.queued += becomeJob(d, w, s, objectId!);
     return;
   }
   const events =
@@ -203,6 +209,14 @@ async function pollAsync(d: WatchDeps, r: TickReport, w: Watch): Promise<void> {
     card: asyncCardFor(w, s, render),
     end: outcome === 'failed',
   }).queued;
+}
+
+async function jobIdByName(d: WatchDeps, w: Watch): Promise<number | null> {
+  const res = await d.gate.run('ListMmsJobs', () =>
+    d.clients(w.region).listJobs(w.sourceId, { name: w.label, pageNum: 1, pageSize: 100 }),
+  );
+  const hits = res.items.filter((j) => j.name === w.label);
+  return hits.length === 1 ? hits[0]!.id : null;
 }
 
 /**

@@ -273,6 +273,10 @@ describe('/mms scan', () => {
   it('a scan already running is refused', async () => {
     const t = textOf(await ask(h, `scan ${HIVE}`));
     expect(t).toMatch(/A scan of hive-prod \(#2000015\) is already running/);
+    // By id the source comes from GetMmsDataSource, which has no scan state: the scan itself says so.
+    expect(textOf(await ask(h, `scan ${HIVE_ID}`))).toMatch(
+      /A scan of hive-prod \(#2000015\) is already running/,
+    );
   });
 
   it('missing and unknown source', async () => {

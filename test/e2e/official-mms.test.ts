@@ -140,3 +140,77 @@ describe('migrate → confirm → watch → failure with diagnosis → retry →
     expect(everything()).not.toMatch(/\bnull\b/);
   });
 });
+
+describe('every read command against the demo world answering with "null" strings', () => {
+  let d: Harness;
+  beforeAll(async () => {
+    d = await startHarness({ sim: { nullStrings: true, seed: 7 } });
+    d.sim.runUntilIdle();
+  });
+  afterAll(async () => {
+    await d?.close();
+  });
+
+  it('shows no "null" anywhere, and still shows what MMS did send', async () => {
+    const hive = 2000015;
+    const failedTask = d.sim.model
+      .tasksOf(d.sim.model.jobs.get(3)!)
+      .find((t) => t.status.endsWith('_FAILED'))!;
+    const answers: Array<[string, string]> = [];
+    for (const command of [
+      'sources',
+      `source ${hive}`,
+      'source 2000017',
+      'source hive-staging',
+      `dbs ${hive}`,
+      `tables ${hive} sales`,
+      `partitions ${hive} sales orders`,
+      `jobs ${hive}`,
+      `job ${hive} 3`,
+      `job ${hive} 1`,
+      `tasks ${hive} --job 3`,
+      `task ${hive} ${failedTask.id}`,
+      `logs ${hive} ${failedTask.id}`,
+      `diagnose ${hive} 3`,
+      `timers ${hive}`,
+      `timer ${hive} 1`,
+      `timer-logs ${hive} 1`,
+    ]) {
+      answers.push([command, textOf(await ask(d, command))]);
+    }
+    for (const [command, text] of answers) expect(text, command).not.toMatch(/\bnull\b/);
+    const said = Object.fromEntries(answers);
+    expect(said['source 2000017']).toContain('SCAN_FAILED');
+    expect(said['source hive-staging']).toContain('agent offline');
+    expect(said[`task ${hive} ${failedTask.id}`]).toContain('VERIFICATION_FAILED');
+    expect(said[`diagnose ${hive} 3`]).toMatch(/1,203,331/);
+    expect(said[`timer ${hive} 1`]).toContain('02:30');
+  });
+});
+
+describe('a job creation that answers DONE without objectId, as the official sample does', () => {
+  let n: Harness;
+  let now = 0;
+  beforeAll(async () => {
+    now = Date.now();
+    n = await startHarness({ sim: { demo: false, nullStrings: true, seed: 9 }, now: () => now });
+    n.sim.addSource({ name: 'hive-test', dbs: [{ name: 'sales', tables: [{ name: 'orders' }] }] });
+  });
+  afterAll(async () => {
+    await n?.close();
+  });
+
+  it('finds the job by its exact name and watches it', async () => {
+    const { card, id } = await requestCard(n, 'migrate hive-test sales --tables orders --name no_id_mig');
+    await confirm(n, card, id);
+    const [asyncWatch] = n.bot.services.watches.active();
+    expect(asyncWatch?.kind).toBe('async');
+    n.sim.step(2);
+    n.sim.model.asyncTasks.get(asyncWatch!.objectId)!.objectId = null;
+    now += 30_000;
+    await n.bot.watcher.tick({ fast: true, jobs: true });
+    const job = [...n.sim.model.jobs.values()].find((j) => j.name === 'no_id_mig')!;
+    expect(n.bot.services.watches.active().map((w) => [w.kind, w.objectId])).toEqual([['job', job.id]]);
+    expect(n.api.replies(CHANNEL, card.ts).some((m) => /created and started/.test(m.text))).toBe(true);
+  });
+});

@@ -40,6 +40,24 @@ describe('error classification (MMS.md §2.3)', () => {
     expect([be.kind, be.code, be.requestId]).toEqual(['not-found', 'NotFound', 'R2']);
   });
 
+  it('an error message of "null" is no message: the code and status still explain it', () => {
+    const e = fromErrorBody('GetMmsJob', 404, {
+      requestId: 'null',
+      httpCode: 404,
+      errorCode: 'NotFound',
+      errorMsg: 'null',
+      message: 'job 9 not found',
+    });
+    expect([e.kind, e.code, e.requestId, e.message]).toEqual([
+      'not-found',
+      'NotFound',
+      undefined,
+      'GetMmsJob: job 9 not found',
+    ]);
+    const bare = fromErrorBody('StopMmsJob', 500, { errorCode: ' ', errorMsg: 'null' });
+    expect([bare.kind, bare.code, bare.message]).toEqual(['server', undefined, 'StopMmsJob: HTTP 500']);
+  });
+
   it('masks secrets that an error message echoes', () => {
     const e = fromErrorBody('GetMmsDataSource', 400, {
       Code: 'InvalidParameter',

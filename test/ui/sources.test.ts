@@ -28,6 +28,23 @@ describe('sourcesMessage', () => {
     expectNoInjection(m);
     expect(textOf(m)).toMatch(/Showing \d+ of the 2,000 on this page/);
   });
+  it("shows the last scan's state from the list, and its error when the scan failed", () => {
+    const failed = DataSource.parse({
+      ...source,
+      scanStatus: 'SCAN_FAILED',
+      scanErrMsg: `no route ${INJECT}`,
+    });
+    const running = DataSource.parse({ ...source, id: 2, scanStatus: 'SCAN_DOING', scanErrMsg: 'null' });
+    const done = DataSource.parse({ ...source, id: 3, scanStatus: 'SCAN_DONE', scanErrMsg: 'null' });
+    const m = sourcesMessage([failed, running, done], pager('sources', 1, 20, 3), ctx);
+    expectNoInjection(m);
+    const t = textOf(m);
+    expect(t).toContain('last scan failed');
+    expect(t).toContain('scan: no route');
+    expect(t).toContain('scanning');
+    expect(t.match(/last scan failed/g)).toHaveLength(1);
+    expect(t).not.toMatch(/\bnull\b/);
+  });
 });
 
 describe('sourceMessage', () => {

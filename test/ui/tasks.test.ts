@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Task } from '../../src/mms/schemas.js';
+import { Job, Task } from '../../src/mms/schemas.js';
 import { logsMessage, taskMessage, tasksMessage } from '../../src/ui/tasks.js';
-import { ctx, makeLog, makeTask, offCtx, page, pager, source, task } from './fixtures.js';
+import { ctx, job, makeLog, makeTask, offCtx, page, pager, source, task } from './fixtures.js';
 import { expectNoInjection, INJECT } from './inject.js';
 import { assertWithinLimits, runCommands, textOf } from './limits.js';
 
@@ -21,14 +21,26 @@ describe('tasksMessage', () => {
     expect(cmds).toContain('task 2000015 1');
     expect(cmds).toContain('tasks 2000015 --job 10 --page 2');
   });
-  it('escapes names', () => {
+  it('escapes names and partition filters', () => {
+    const withFilter = Job.parse({ ...job, config: { partitionFilters: { [INJECT]: INJECT } } });
     const m = tasksMessage(
       source,
-      page([makeTask(1, { srcTableName: INJECT, partition: INJECT })]),
+      page([makeTask(1, { jobId: 10, srcTableName: INJECT })]),
       pager('tasks 2000015', 1, 20, 1),
       ctx,
+      withFilter,
     );
+    expect(textOf(m)).toContain('evil.example');
     expectNoInjection(m);
+  });
+  it("a task's partition scope comes from its job's config, never from an undeclared task field", () => {
+    const listed = page([makeTask(1, { jobId: 10, srcTableName: 'orders', partition: 'ds=1' })]);
+    const ofJob = textOf(tasksMessage(source, listed, pager('tasks 2000015 --job 10', 1, 20, 1), ctx, job));
+    expect(ofJob).toContain("ds &gt;= '20250101'");
+    expect(ofJob).not.toContain('ds=1');
+    const unscoped = textOf(tasksMessage(source, listed, pager('tasks 2000015', 1, 20, 1), ctx));
+    expect(unscoped).not.toContain('ds=1');
+    expect(unscoped).not.toContain('20250101');
   });
 });
 
@@ -46,6 +58,12 @@ describe('taskMessage', () => {
       'retry-task 2000015 7680',
       'job 2000015 10',
     ]);
+  });
+  it('shows the partition filter its job gives the table; without the job, the table alone', () => {
+    expect(textOf(taskMessage(source, task, ctx, job))).toContain("partitions `ds &gt;= '20250101'`");
+    const other = Task.parse({ ...task, srcTableName: 'order_items' });
+    expect(textOf(taskMessage(source, other, ctx, job))).not.toContain('partitions');
+    expect(textOf(taskMessage(source, task, ctx))).not.toContain('partitions');
   });
   it('a done task has no retry; off-region commands carry --region', () => {
     const cmds = runCommands(taskMessage(source, Task.parse({ ...task, status: 'DONE' }), offCtx));
