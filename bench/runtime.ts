@@ -12,8 +12,6 @@ import { join, resolve } from 'node:path';
 import { createMmsClients } from '../src/mms/clients.js';
 import { staticCredentials } from '../src/mms/credentials.js';
 import { SlackClient } from '../src/sandbox/slack-client.js';
-import { type SlackApiStandIn, startSlackApi } from '../src/sandbox/slack-standin.js';
-import { type MmsSimulator, startSimulator } from '../src/sim/index.js';
 import { openDb } from '../src/store/db.js';
 import { WatchStore } from '../src/store/watches.js';
 
@@ -29,6 +27,8 @@ interface Server {
   child: ChildProcess;
   base: string;
   coldStartMs: number;
+  /** RSS half a second after the first /healthz 200. */
+  idleMb: number;
   stop(): Promise<void>;
 }
 
@@ -39,6 +39,42 @@ async function freePort(): Promise<number> {
       s.close(() => ok(port));
     });
   });
+}
+
+/** The MMS simulator and the Slack stand-in, in their own process (bench/servers.ts). */
+interface Servers {
+  sim: string;
+  api: string;
+  credentials: { accessKeyId: string; accessKeySecret: string };
+  bulkSourceId: number | null;
+  responseUrl(): string;
+  stop(): Promise<void>;
+}
+
+async function startServers(bulkTables = 0): Promise<Servers> {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve('bench/servers.ts')], {
+    env: { ...process.env, BENCH_BULK_TABLES: String(bulkTables) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
+  const line = await new Promise<string>((ok, fail) => {
+    let buf = '';
+    child.stdout!.on('data', (d) => {
+      buf += String(d);
+      if (buf.includes('\n')) ok(buf.split('\n')[0]!);
+    });
+    child.once('exit', () => fail(new Error('bench/servers.ts exited before it was ready')));
+  });
+  const info = JSON.parse(line) as Omit<Servers, 'stop' | 'responseUrl'>;
+  let n = 0;
+  return {
+    ...info,
+    responseUrl: () => `${info.api}/hooks/bench-${++n}`,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 /** Spawns `node <args>` and times it from spawn to the first 200 from /healthz. */
@@ -52,7 +88,8 @@ async function launch(
   const base = `http://127.0.0.1:${port}`;
   let err = '';
   const t0 = performance.now();
-  const child = spawn(process.execPath, args, {
+  const nodeArgs = name === 'bare Bolt' ? [] : (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -69,7 +106,10 @@ async function launch(
     await new Promise((r) => setTimeout(r, 5));
   }
   const coldStartMs = performance.now() - t0;
+  await new Promise((r) => setTimeout(r, 500));
+  const idleMb = rssMb(child);
   return {
+    idleMb,
     name,
     child,
     base,
@@ -126,8 +166,8 @@ interface Figures {
   rssMb: number;
 }
 
-async function measure(server: Server, api: SlackApiStandIn): Promise<Figures> {
-  const slack = new SlackClient({ baseUrl: server.base, signingSecret: SECRET, api });
+async function measure(server: Server, servers: Servers): Promise<Figures> {
+  const slack = new SlackClient({ baseUrl: server.base, signingSecret: SECRET, api: servers });
   const lat: Figures['lat'] = [];
   for (const sc of SCENARIOS) {
     await load(() => sc.send(slack), WARMUP, CONCURRENCY);
@@ -136,7 +176,6 @@ async function measure(server: Server, api: SlackApiStandIn): Promise<Figures> {
     // Let the work that follows the acks (MMS calls, response_url posts) drain before the next scenario.
     await new Promise((r) => setTimeout(r, 1500));
   }
-  api.reset();
   return { coldStartMs: server.coldStartMs, lat, rssMb: rssMb(server.child) };
 }
 
@@ -147,15 +186,15 @@ function botCommand(): { args: string[]; cwd: string; label: string } {
   return { args: ['--import', 'tsx', 'src/main.ts'], cwd: dir, label: 'src/main.ts under tsx' };
 }
 
-function botEnv(sim: MmsSimulator, api: SlackApiStandIn, dbPath: string): Record<string, string> {
+function botEnv(s: Servers, dbPath: string): Record<string, string> {
   return {
     SLACK_BOT_TOKEN: 'xoxb-bench',
     SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: api.url,
+    SLACK_API_URL: s.api,
     MMS_REGION: REGION,
-    MMS_ENDPOINT: sim.url,
-    ALIBABA_CLOUD_ACCESS_KEY_ID: sim.credentials.accessKeyId,
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: sim.credentials.accessKeySecret,
+    MMS_ENDPOINT: s.sim,
+    ALIBABA_CLOUD_ACCESS_KEY_ID: s.credentials.accessKeyId,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: s.credentials.accessKeySecret,
     DATABASE_PATH: dbPath,
     MMS_OPERATORS: 'U0OPS00001',
     METRICS_PORT: '0',
@@ -164,11 +203,11 @@ function botEnv(sim: MmsSimulator, api: SlackApiStandIn, dbPath: string): Record
 }
 
 /** A bulk source with `n` jobs, each watched in one channel: rows written through the store. */
-async function watchMany(sim: MmsSimulator, dbPath: string, n: number): Promise<void> {
-  const sourceId = sim.addBulkSource('bulk-src', n);
+async function watchMany(s: Servers, dbPath: string, n: number): Promise<void> {
+  const sourceId = s.bulkSourceId!;
   const mms = createMmsClients({
-    credentials: staticCredentials(sim.credentials),
-    endpointOverride: sim.url,
+    credentials: staticCredentials(s.credentials),
+    endpointOverride: s.sim,
   })(REGION);
   const width = String(n).length;
   for (let i = 1; i <= n; i++) {
@@ -178,6 +217,7 @@ async function watchMany(sim: MmsSimulator, dbPath: string, n: number): Promise<
       tables: [`t_${String(i).padStart(width, '0')}`],
     });
   }
+  await fetch(`${s.sim}/__sim/step?n=2`, { method: 'POST' });
   const db = openDb(dbPath);
   const watches = new WatchStore(db);
   let added = 0;
@@ -202,12 +242,23 @@ async function watchMany(sim: MmsSimulator, dbPath: string, n: number): Promise<
   if (added !== n) throw new Error(`watched ${added} jobs, wanted ${n}`);
 }
 
+/** The bot's own heap figures from its /metrics (absent from an older build that serves none there). */
+async function heapOf(port: number): Promise<string | null> {
+  const text = await fetch(`http://127.0.0.1:${port}/metrics`)
+    .then((r) => (r.ok ? r.text() : ''))
+    .catch(() => '');
+  const get = (name: string) =>
+    Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? Number.NaN) / 2 ** 20;
+  const used = get('nodejs_heap_size_used_bytes');
+  const total = get('nodejs_heap_size_total_bytes');
+  return Number.isNaN(used) ? null : `${f1(used)} MB used of ${f1(total)} MB`;
+}
+
 const f1 = (x: number) => x.toFixed(1);
 const f2 = (x: number) => x.toFixed(2);
 
 export async function benchRuntime(): Promise<void> {
-  const sim = await startSimulator({ seed: 1 });
-  const api = await startSlackApi();
+  const servers = await startServers();
   const dir = mkdtempSync(join(tmpdir(), 'mms-bench-runtime-'));
   const bot = botCommand();
   try {
@@ -225,11 +276,19 @@ export async function benchRuntime(): Promise<void> {
     const bareServer = await launch('bare Bolt', [resolve('bench/bare-bolt.mjs')], {
       SLACK_BOT_TOKEN: 'xoxb-bench',
       SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: api.url,
+      SLACK_API_URL: servers.api,
     });
-    const bare = await measure(bareServer, api).finally(() => bareServer.stop());
-    const botServer = await launch('bot', bot.args, botEnv(sim, api, join(dir, 'load.db')), bot.cwd);
-    const mine = await measure(botServer, api).finally(() => botServer.stop());
+    const bare = await measure(bareServer, servers).finally(() => bareServer.stop());
+    const metricsPort = await freePort();
+    const botServer = await launch(
+      'bot',
+      bot.args,
+      { ...botEnv(servers, join(dir, 'load.db')), METRICS_PORT: String(metricsPort) },
+      bot.cwd,
+    );
+    const mine = await measure(botServer, servers);
+    const heap = await heapOf(metricsPort);
+    await botServer.stop();
 
     console.log(`\nruntime: ${bot.label} against a bare Bolt app, both under node ${process.version}`);
     console.log(`  ack latency, ${REQUESTS} signed requests at concurrency ${CONCURRENCY} (ms):`);
@@ -244,20 +303,29 @@ export async function benchRuntime(): Promise<void> {
       );
     });
     console.log(
+      `  RSS at rest after start: bare ${f1(bareServer.idleMb)} MB, bot ${f1(botServer.idleMb)} MB`,
+    );
+    console.log(
       `  RSS after the load: bare ${f1(bare.rssMb)} MB, bot ${f1(mine.rssMb)} MB: ${f2(mine.rssMb / bare.rssMb)}× (goal ≤ 1.3×)`,
     );
     console.log(
       `  cold start to /healthz 200: bare ${bare.coldStartMs.toFixed(0)} ms, bot ${mine.coldStartMs.toFixed(0)} ms (goal ≤ 1500 ms); configuration error shown after ${configErrorMs.toFixed(0)} ms`,
     );
 
+    if (heap) console.log(`  bot's V8 heap after the load: ${heap}`);
+
     // 1000 watched jobs: RSS sampled every second over the first 20 s of watching them.
     const dbPath = join(dir, 'watch.db');
-    await watchMany(sim, dbPath, WATCHED);
-    sim.resetCalls();
+    const bulk = await startServers(WATCHED);
+    await watchMany(bulk, dbPath, WATCHED).catch(async (e) => {
+      await bulk.stop();
+      throw e;
+    });
+    await fetch(`${bulk.sim}/__sim/calls`, { method: 'DELETE' });
     const watcher = await launch(
       'bot watching',
       bot.args,
-      { ...botEnv(sim, api, dbPath), WATCH_INTERVAL_SECONDS: '5' },
+      { ...botEnv(bulk, dbPath), WATCH_INTERVAL_SECONDS: '5' },
       bot.cwd,
     );
     let peak = 0;
@@ -268,13 +336,14 @@ export async function benchRuntime(): Promise<void> {
       }
       const last = rssMb(watcher.child);
       console.log(
-        `  RSS watching ${WATCHED} jobs: peak ${f1(peak)} MB, ${f1(last)} MB after 20 s (goal ≤ 150 MB); ${sim.calls.length} MMS calls, ${api.callsTo('chat.postMessage').length} cards posted meanwhile`,
+        `  RSS watching ${WATCHED} jobs: peak ${f1(peak)} MB, ${f1(last)} MB after 20 s (goal ≤ 150 MB); ${((await (await fetch(`${bulk.sim}/__sim/calls`)).json()) as unknown[]).length} MMS calls meanwhile`,
       );
     } finally {
       await watcher.stop();
+      await bulk.stop();
     }
   } finally {
-    await Promise.all([sim.close(), api.close()]);
+    await servers.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

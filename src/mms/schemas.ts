@@ -329,8 +329,22 @@ export interface Page<T> {
   totalKnown?: boolean;
 }
 
-/** `{objectList, pageNum, pageSize, total}`; a bare array is accepted too. */
-export function pageOf<T extends z.ZodType>(item: T) {
+/**
+ * `{objectList, pageNum, pageSize, total}`; a bare array is accepted too. One schema per item schema: the
+ * client asks for it on every call, and zod compiles each new schema on its first parse.
+ */
+export function pageOf<T extends z.ZodType>(item: T): PageSchema<T> {
+  const known = pageSchemas.get(item) as PageSchema<T> | undefined;
+  if (known) return known;
+  const made = buildPage(item);
+  pageSchemas.set(item, made);
+  return made;
+}
+
+type PageSchema<T extends z.ZodType> = ReturnType<typeof buildPage<T>>;
+const pageSchemas = new WeakMap<z.ZodType, unknown>();
+
+function buildPage<T extends z.ZodType>(item: T) {
   const list = z.array(item);
   return z.union([
     z

@@ -24,58 +24,50 @@ export interface SetupInfo {
 
 export const SERVICE_LINKED_ROLE = 'AliyunServiceRoleForMaxComputeMMS';
 
-/** MMS.md §6.6 item 2: the actions of a custom caller policy. */
-export const RAM_ACTIONS: readonly string[] = [
+/**
+ * The RAM actions the bot calls, and no others (MMS.md §6.6 item 2): what src/mms/client.ts calls from the
+ * operations and the watcher. The bot never creates, edits or deletes data sources, databases or tables.
+ */
+export const RAM_READ_ACTIONS: readonly string[] = [
   'ListMmsDataSources',
   'GetMmsDataSource',
-  'CreateMmsDataSource',
-  'UpdateMmsDataSource',
-  'CreateMmsFetchMetadataJob',
   'GetMmsFetchMetadataJob',
-  'ListMmsFetchMetadataJobLogs',
   'ListMmsDbs',
   'GetMmsDb',
-  'UpdateMmsDb',
   'ListMmsTables',
   'GetMmsTable',
-  'UpdateMmsTable',
-  'UpdateMmsTables',
   'ListMmsPartitions',
-  'GetMmsPartition',
   'ListMmsJobs',
   'GetMmsJob',
+  'ListMmsTasks',
+  'GetMmsTask',
+  'ListMmsTaskLogs',
+  'GetMmsAsyncTask',
+  'ListMmsTimers',
+  'GetMmsTimer',
+  'ListMmsTimerLogs',
+];
+/** What confirmed writes call: scans, jobs, task retries, timers. */
+export const RAM_WRITE_ACTIONS: readonly string[] = [
+  'CreateMmsFetchMetadataJob',
   'CreateMmsJob',
   'StartMmsJob',
   'StopMmsJob',
   'RetryMmsJob',
   'DeleteMmsJob',
-  'ListMmsTasks',
-  'GetMmsTask',
-  'ListMmsTaskLogs',
-  'StartMmsTask',
-  'StopMmsTask',
   'RetryMmsTask',
-  'GetMmsAsyncTask',
-  'GetMmsProgress',
-  'GetMmsSpeed',
-  'CreateMmsAuthFile',
-  'ListMmsAgents',
-  'ListNetworkLinks',
-  'ListMmsTimers',
-  'GetMmsTimer',
   'CreateMmsTimer',
   'UpdateMmsTimer',
-  'ListMmsTimerLogs',
 ];
-/** Needed only for the operations that use them; their action names are unverified. */
-export const RAM_ACTIONS_UNVERIFIED: readonly string[] = [
-  'DeleteMmsTimer',
-  'TriggerMmsTimer',
-  'ListMmsDataSourceConfigItems',
-];
+/** Called only by timer-run and timer-delete; their action names are unverified. */
+export const RAM_ACTIONS_UNVERIFIED: readonly string[] = ['TriggerMmsTimer', 'DeleteMmsTimer'];
 
-export function ramPolicyJson(): string {
-  const list = ['ram:GetRole', ...[...RAM_ACTIONS, ...RAM_ACTIONS_UNVERIFIED].map((a) => `odps:${a}`)];
+/** The caller policy: every action the bot calls, or (`readOnly`) only its reads: browsing and watching. */
+export function ramPolicyJson(o: { readOnly?: boolean } = {}): string {
+  const actions = o.readOnly
+    ? RAM_READ_ACTIONS
+    : [...RAM_READ_ACTIONS, ...RAM_WRITE_ACTIONS, ...RAM_ACTIONS_UNVERIFIED];
+  const list = actions.map((a) => `odps:${a}`);
   return [
     '{',
     '  "Version": "1",',
@@ -136,9 +128,16 @@ export function setupMessage(info: SetupInfo, ctx: RenderCtx): SlackMessage {
   blocks.push(
     section(
       '*2. RAM policy of the bot’s identity* — symptom: `Forbidden.RAM`. The primary account needs nothing. ' +
-        `Otherwise attach ${inlineCode('AliyunMaxComputeFullAccess')} in ${mdLink(consoleLinks.ramPolicies(), 'RAM › Policies')}, ` +
-        'or a custom policy (the last three actions only if you use timer delete/run and config items; their names are unverified):\n' +
+        `Otherwise attach a custom policy in ${mdLink(consoleLinks.ramPolicies(), 'RAM › Policies')} with exactly the actions ` +
+        'the bot calls (the last two serve `timer-run` and `timer-delete`; their names are unverified). ' +
+        `${inlineCode('AliyunMaxComputeFullAccess')} works too, but grants far more than the bot uses.\n` +
         codeBlock(ramPolicyJson(), 2300),
+    ),
+  );
+  blocks.push(
+    section(
+      '*Read-only variant* — a bot that only browses and watches (writes then fail with `Forbidden.RAM`):\n' +
+        codeBlock(ramPolicyJson({ readOnly: true }), 1500),
     ),
   );
   blocks.push(

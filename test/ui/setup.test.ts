@@ -36,7 +36,15 @@ describe('setupMessage', () => {
     expect(t).toContain('"odps:CreateMmsJob"');
     expect(t).toContain('"odps:ListMmsTaskLogs"');
     expect(t).toContain('"odps:DeleteMmsJob"');
-    expect(t).toContain('"ram:GetRole"');
+    // Only what the bot calls: it never edits data sources, databases or tables, nor reads RAM.
+    for (const unused of [
+      'CreateMmsDataSource',
+      'UpdateMmsDataSource',
+      'UpdateMmsTable',
+      'UpdateMmsDb',
+      'ram:',
+    ])
+      expect(t).not.toContain(unused);
     expect(t).toContain('ADD USER RAM$1234567890123456:role/AliyunServiceRoleForMaxComputeMMS;');
     expect(t).toContain('GRANT admin TO USER RAM$1234567890123456:role/AliyunServiceRoleForMaxComputeMMS;');
     expect(t).toContain('CreateInstance');
@@ -45,6 +53,14 @@ describe('setupMessage', () => {
     expect(t).toContain('<#C0123ABC>');
     expect(t).toContain('2 operator entries');
     expect(t).toContain('/cn-hangzhou/quota-manage');
+  });
+  it('offers a read-only policy: the reads alone, no write action', () => {
+    const t = textOf(setupMessage(info, ctx));
+    const readOnly = t.slice(t.indexOf('Read-only variant'));
+    expect(readOnly).toContain('"odps:ListMmsTaskLogs"');
+    expect(readOnly).toContain('"odps:GetMmsAsyncTask"');
+    for (const write of ['CreateMmsJob', 'StopMmsJob', 'DeleteMmsJob', 'RetryMmsTask', 'UpdateMmsTimer'])
+      expect(readOnly).not.toContain(write);
   });
   it('without an account id, a placeholder (escaped); without credentials, says so', () => {
     const m = setupMessage(
