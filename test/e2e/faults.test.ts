@@ -134,3 +134,80 @@ describe('a write whose answer is lost after MMS did it', () => {
     expect(c.outcome).toMatch(/did not happen: it is now FAILED.*not sent again/);
   });
 });
+
+describe('MMS storms of 50 errors', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    // Backoff as in production (full jitter, doubling), scaled from 1 s to 20 ms; 4 tries per read.
+    h = await startHarness({ mms: { retry: { tries: 4, baseMs: 20, maxMs: 200 } } });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  const READS = [`jobs ${HIVE}`, 'sources', `job ${HIVE} 3`, `tasks ${HIVE} --job 3`, `source ${HIVE}`];
+
+  for (const [name, fault] of [
+    ['5xx', { status: 503, code: 'ServiceUnavailable' }],
+    ['throttling', { status: 429, code: 'Throttling.User' }],
+  ] as const) {
+    it(`${name}: every command answered, reads backed off, a write never sent twice`, async () => {
+      const { card, id } = await requestCard(h, `stop ${HIVE} 3`);
+      h.sim.resetCalls();
+      h.sim.injectErrors({ count: 50, ...fault });
+      const failed = () => h.sim.calls.filter((c) => c.status >= 400).length;
+      let commands = 0;
+      let answered = 0;
+      let saidWhy = 0;
+      while (failed() < 50 && commands < 100) {
+        const r = await h.slack.command(READS[commands % READS.length]!, { user: OPERATOR });
+        commands++;
+        if (r.status === 200 && textOf(r.body).length > 20) answered++;
+        if (
+          /throttling requests|internal error|temporarily|went wrong|Could not reach MMS/i.test(
+            textOf(r.body),
+          )
+        )
+          saidWhy++;
+        // The write, confirmed in the middle of the storm.
+        if (commands === 5) await h.slack.click('mms_confirm', id, { user: OPERATOR2, message: card });
+      }
+      expect(failed()).toBe(50);
+      expect(answered).toBe(commands);
+      expect(saidWhy).toBeGreaterThan(0);
+      // Reads: each call that failed was tried again only after a wait (at least half the base delay).
+      // (A call is tried at most 4 times: a 5th call of the same read is the next command's own.)
+      const gaps: number[] = [];
+      let tries = 1;
+      for (let i = 1; i < h.sim.calls.length; i++) {
+        const [prev, cur] = [h.sim.calls[i - 1]!, h.sim.calls[i]!];
+        const again =
+          prev.status >= 400 && prev.method === 'GET' && cur.action === prev.action && cur.path === prev.path;
+        tries = again && tries < 4 ? tries + 1 : 1;
+        if (tries > 1) gaps.push(cur.at - prev.at);
+      }
+      expect(gaps.length).toBeGreaterThan(10);
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(9);
+      // The write: never sent more than once, whatever the storm did to it.
+      const stops = h.sim.calls.filter((c) => c.action === 'StopMmsJob');
+      expect(stops.length).toBeLessThanOrEqual(1);
+      const c = h.bot.services.confirmations.get(id)!;
+      expect(['done', 'failed']).toContain(c.state);
+      if (c.state === 'failed') expect(c.outcome).toMatch(/nothing ran|did not happen|not sent again/);
+      // After the storm, MMS answers again and so does the bot.
+      expect(textOf((await h.slack.command(`jobs ${HIVE}`, { user: OPERATOR })).body)).toContain(
+        'sales_orders_2025',
+      );
+      figure(`MMS ${name} storm of 50`, {
+        commands,
+        answered,
+        answersNamingTheFault: saidWhy,
+        mmsCalls: h.sim.calls.length,
+        retriesAfterAFailedRead: gaps.length,
+        shortestBackoffMs: Math.min(...gaps),
+        stopMmsJobSent: stops.length,
+        confirmation: c.state,
+      });
+    });
+  }
+});
