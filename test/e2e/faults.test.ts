@@ -211,3 +211,50 @@ describe('MMS storms of 50 errors', () => {
     });
   }
 });
+
+describe('a Slack 429 storm', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  const METHODS = ['chat.postMessage', 'chat.update', 'chat.postEphemeral'];
+
+  it('cards reach their requesters, a confirmed write runs once, and its job card is posted after', async () => {
+    for (const m of METHODS) h.api.rateLimit(m, 50, 1);
+    const cards: string[] = [];
+    for (const text of [`stop ${HIVE} 3`, `retry ${HIVE} 2`, `scan ${HIVE}`]) {
+      const r = await h.slack.command(text, { user: OPERATOR });
+      expect(r.status).toBe(200);
+      const id = /"action_id":"mms_confirm","value":"([^"]+)"/.exec(JSON.stringify(r.body))?.[1];
+      expect(id, `${text}: the requester sees the card`).toBeTruthy();
+      cards.push(id!);
+    }
+    // Confirmed during the storm, from the card only the requester sees (through its response URL).
+    const click = await h.slack.click('mms_confirm', cards[0]!, { user: OPERATOR2 });
+    expect(click.status).toBe(200);
+    expect(h.sim.calls.filter((c) => c.action === 'StopMmsJob' && c.status < 400)).toHaveLength(1);
+    expect(h.bot.services.confirmations.get(cards[0]!)!.state).toBe('done');
+    const replaced = h.api.responses.filter((x) => x.path === new URL(click.responseUrl!).pathname);
+    expect(JSON.stringify(replaced.at(-1)?.body)).toContain('Stop requested');
+    const limited = h.api.calls.filter((c) => c.status === 429).length;
+    // The storm ends; the watcher's next cycle posts the stopped job's card in the channel.
+    for (const m of METHODS) h.api.rateLimit(m, 0, 0);
+    await h.bot.watcher.tick();
+    const posted = h.api.messages(CHANNEL).filter((m) => /sales_orders_2025/.test(textOf(m)));
+    expect(posted.filter((m) => !m.thread_ts)).toHaveLength(1);
+    expect(cards.slice(1).map((id) => h.bot.services.confirmations.get(id)!.state)).toEqual([
+      'pending',
+      'pending',
+    ]);
+    figure('Slack 429 storm', {
+      callsRateLimited: limited,
+      cardsShownToRequesters: `${cards.length}/3`,
+      writesRun: 1,
+      jobCardsPostedAfter: posted.filter((m) => !m.thread_ts).length,
+    });
+  });
+});
