@@ -134,3 +134,127 @@ describe('a write whose answer is lost after MMS did it', () => {
     expect(c.outcome).toMatch(/did not happen: it is now FAILED.*not sent again/);
   });
 });
+
+describe('MMS storms of 50 errors', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    // Backoff as in production (full jitter, doubling), scaled from 1 s to 20 ms; 4 tries per read.
+    h = await startHarness({ mms: { retry: { tries: 4, baseMs: 20, maxMs: 200 } } });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  const READS = [`jobs ${HIVE}`, 'sources', `job ${HIVE} 3`, `tasks ${HIVE} --job 3`, `source ${HIVE}`];
+
+  for (const [name, fault] of [
+    ['5xx', { status: 503, code: 'ServiceUnavailable' }],
+    ['throttling', { status: 429, code: 'Throttling.User' }],
+  ] as const) {
+    it(`${name}: every command answered, reads backed off, a write never sent twice`, async () => {
+      const { card, id } = await requestCard(h, `stop ${HIVE} 3`);
+      h.sim.resetCalls();
+      h.sim.injectErrors({ count: 50, ...fault });
+      const failed = () => h.sim.calls.filter((c) => c.status >= 400).length;
+      let commands = 0;
+      let answered = 0;
+      let saidWhy = 0;
+      while (failed() < 50 && commands < 100) {
+        const r = await h.slack.command(READS[commands % READS.length]!, { user: OPERATOR });
+        commands++;
+        if (r.status === 200 && textOf(r.body).length > 20) answered++;
+        if (
+          /throttling requests|internal error|temporarily|went wrong|Could not reach MMS/i.test(
+            textOf(r.body),
+          )
+        )
+          saidWhy++;
+        // The write, confirmed in the middle of the storm.
+        if (commands === 5) await h.slack.click('mms_confirm', id, { user: OPERATOR2, message: card });
+      }
+      expect(failed()).toBe(50);
+      expect(answered).toBe(commands);
+      expect(saidWhy).toBeGreaterThan(0);
+      // Reads: each call that failed was tried again only after a wait (at least half the base delay).
+      // (A call is tried at most 4 times: a 5th call of the same read is the next command's own.)
+      const gaps: number[] = [];
+      let tries = 1;
+      for (let i = 1; i < h.sim.calls.length; i++) {
+        const [prev, cur] = [h.sim.calls[i - 1]!, h.sim.calls[i]!];
+        const again =
+          prev.status >= 400 && prev.method === 'GET' && cur.action === prev.action && cur.path === prev.path;
+        tries = again && tries < 4 ? tries + 1 : 1;
+        if (tries > 1) gaps.push(cur.at - prev.at);
+      }
+      expect(gaps.length).toBeGreaterThan(10);
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(9);
+      // The write: never sent more than once, whatever the storm did to it.
+      const stops = h.sim.calls.filter((c) => c.action === 'StopMmsJob');
+      expect(stops.length).toBeLessThanOrEqual(1);
+      const c = h.bot.services.confirmations.get(id)!;
+      expect(['done', 'failed']).toContain(c.state);
+      if (c.state === 'failed') expect(c.outcome).toMatch(/nothing ran|did not happen|not sent again/);
+      // After the storm, MMS answers again and so does the bot.
+      expect(textOf((await h.slack.command(`jobs ${HIVE}`, { user: OPERATOR })).body)).toContain(
+        'sales_orders_2025',
+      );
+      figure(`MMS ${name} storm of 50`, {
+        commands,
+        answered,
+        answersNamingTheFault: saidWhy,
+        mmsCalls: h.sim.calls.length,
+        retriesAfterAFailedRead: gaps.length,
+        shortestBackoffMs: Math.min(...gaps),
+        stopMmsJobSent: stops.length,
+        confirmation: c.state,
+      });
+    });
+  }
+});
+
+describe('a Slack 429 storm', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  const METHODS = ['chat.postMessage', 'chat.update', 'chat.postEphemeral'];
+
+  it('cards reach their requesters, a confirmed write runs once, and its job card is posted after', async () => {
+    for (const m of METHODS) h.api.rateLimit(m, 50, 1);
+    const cards: string[] = [];
+    for (const text of [`stop ${HIVE} 3`, `retry ${HIVE} 2`, `scan ${HIVE}`]) {
+      const r = await h.slack.command(text, { user: OPERATOR });
+      expect(r.status).toBe(200);
+      const id = /"action_id":"mms_confirm","value":"([^"]+)"/.exec(JSON.stringify(r.body))?.[1];
+      expect(id, `${text}: the requester sees the card`).toBeTruthy();
+      cards.push(id!);
+    }
+    // Confirmed during the storm, from the card only the requester sees (through its response URL).
+    const click = await h.slack.click('mms_confirm', cards[0]!, { user: OPERATOR2 });
+    expect(click.status).toBe(200);
+    expect(h.sim.calls.filter((c) => c.action === 'StopMmsJob' && c.status < 400)).toHaveLength(1);
+    expect(h.bot.services.confirmations.get(cards[0]!)!.state).toBe('done');
+    const replaced = h.api.responses.filter((x) => x.path === new URL(click.responseUrl!).pathname);
+    expect(JSON.stringify(replaced.at(-1)?.body)).toContain('Stop requested');
+    const limited = h.api.calls.filter((c) => c.status === 429).length;
+    // The storm ends; the watcher's next cycle posts the stopped job's card in the channel.
+    for (const m of METHODS) h.api.rateLimit(m, 0, 0);
+    await h.bot.watcher.tick();
+    const posted = h.api.messages(CHANNEL).filter((m) => /sales_orders_2025/.test(textOf(m)));
+    expect(posted.filter((m) => !m.thread_ts)).toHaveLength(1);
+    expect(cards.slice(1).map((id) => h.bot.services.confirmations.get(id)!.state)).toEqual([
+      'pending',
+      'pending',
+    ]);
+    figure('Slack 429 storm', {
+      callsRateLimited: limited,
+      cardsShownToRequesters: `${cards.length}/3`,
+      writesRun: 1,
+      jobCardsPostedAfter: posted.filter((m) => !m.thread_ts).length,
+    });
+  });
+});

@@ -3,9 +3,10 @@
 // that fails with secrets in its task logs, its diagnosis, the watcher's notification and the migrate form.
 // Then none of PLANTED_SECRETS (nor the bot's own credentials) may appear in any Slack Web API call, any
 // response_url post, any ack body or any log line.
-import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLANTED_SECRETS, SECRETS } from '../../src/sim/index.js';
-import { SIGNING_SECRET } from '../helpers/bot.js';
+import { type Harness, SIGNING_SECRET, startHarness } from '../helpers/bot.js';
 import {
   BQ_ID,
   CHANNEL,
@@ -58,6 +59,36 @@ const READS = [
   'audit',
   'source mc-legacy --region cn-shanghai',
 ];
+
+/** Values planted in free-text forms that src/mms/redact.ts masks today. */
+const FREE_TEXT = {
+  plainJson: 'Zq9PlainJsonValue-7731',
+  tokenColon: 'Zq9TokenColonValue-7732',
+  passwordEquals: 'Zq9PasswordEqValue-7733',
+  quotedSecret: 'Zq9QuotedSecretValue-7734',
+};
+
+/**
+ * The SQLite files (db, -wal, -shm) scanned as bytes, the way someone with a copy of the volume would:
+ * each secret as UTF-8 (SQLite's TEXT) and as UTF-16LE.
+ */
+function databaseLeaks(h: Harness, secrets: string[]): string[] {
+  const path = h.bot.config.databasePath;
+  const files = [path, `${path}-wal`, `${path}-shm`].filter((f) => existsSync(f));
+  expect(files.length, 'the database files exist').toBeGreaterThanOrEqual(2);
+  const out: string[] = [];
+  let bytes = 0;
+  for (const f of files) {
+    const buf = readFileSync(f);
+    bytes += buf.length;
+    for (const s of secrets) {
+      if (buf.includes(Buffer.from(s, 'utf8')) || buf.includes(Buffer.from(s, 'utf16le')))
+        out.push(`${f.slice(path.length - 6)}: ${s}`);
+    }
+  }
+  expect(bytes, 'the database files hold data').toBeGreaterThan(4096);
+  return out;
+}
 
 const h = sharedBot();
 const acks: unknown[] = [];
@@ -148,6 +179,26 @@ describe('secrets', () => {
     // The migrate form of each source.
     for (const s of [HIVE, 'mc-legacy', 'bq-analytics']) await run(`migrate ${s}`);
 
+    // Free-text forms the redaction already masks, in an MMS error, an internal error and a task log.
+    h.sim.injectErrors({
+      count: 1,
+      status: 400,
+      code: 'InvalidParameter',
+      message: `bad config {"hive.jdbc.password":"${FREE_TEXT.plainJson}"} token: ${FREE_TEXT.tokenColon}`,
+      actions: ['ListMmsJobs'],
+    });
+    shown.push((await run(`jobs ${HIVE}`)).body);
+    expect(textOf(acks.at(-1) as object)).toContain('********');
+    h.sim.injectErrors({
+      count: 1,
+      status: 500,
+      code: 'InternalError',
+      message: `internal failure for password=${FREE_TEXT.passwordEquals}; "secret":"${FREE_TEXT.quotedSecret}"`,
+      actions: ['GetMmsJob'],
+    });
+    shown.push((await run(`job ${HIVE} 3`)).body);
+    expect(textOf(acks.at(-1) as object)).toMatch(/internal error|went wrong|MMS/i);
+
     // Errors that echo request details.
     h.sim.injectErrors({
       count: 1,
@@ -161,9 +212,10 @@ describe('secrets', () => {
     await run('audit 100');
   });
 
-  it('no planted secret in any Slack call, response_url post, ack or log line', () => {
+  it('no planted secret in any Slack call, response_url post, ack, log line or database file', () => {
     const forbidden = [
       ...PLANTED_SECRETS,
+      ...Object.values(FREE_TEXT),
       h.sim.credentials.accessKeySecret,
       SIGNING_SECRET,
       'xoxb-test-token',
@@ -185,8 +237,77 @@ describe('secrets', () => {
     for (const [where, text] of haystacks) {
       for (const s of forbidden) if (text.includes(s)) leaks.push(`${where}: ${s}`);
     }
+    leaks.push(...databaseLeaks(h, forbidden));
     expect(leaks).toEqual([]);
     // And the watcher did post about the failed job.
     expect(h.api.messages(CHANNEL).some((m) => /order_items/.test(textOf(m)))).toBe(true);
+  });
+});
+
+// ENABLE after merging the free-text redaction forms (src/mms/redact.ts, issue 14 point 2): a secret word
+// followed by whitespace, JSON-in-string with escaped quotes. Today these leak, so the block is skipped;
+// remove `.skip` and it must pass.
+describe.skip('free-text secret forms (pending the redaction patterns)', () => {
+  const PENDING = {
+    secretWord: 'Zq9SecretWordValue-8841',
+    escapedJson: 'Zq9EscapedJsonValue-8842',
+    internal: 'Zq9InternalSecretValue-8843',
+    accessKeySecret: 'Zq9AccessKeySecretValue-8844',
+    credential: 'Zq9CredentialValue-8845',
+  };
+  let p: Harness;
+  const seen: unknown[] = [];
+  beforeAll(async () => {
+    p = await startHarness();
+  });
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  it('shown, logged and stored nowhere: task logs, MMS errors, internal errors, the database', async () => {
+    p.sim.failTask(
+      { jobId: 3, table: 'order_items' },
+      {
+        phase: 'DATA',
+        msg: `connect failed: AK ******** secret ${PENDING.secretWord}; accessKeySecret ${PENDING.accessKeySecret}`,
+        action: `set conf {\\"hive.jdbc.password\\":\\"${PENDING.escapedJson}\\"}; credential '${PENDING.credential}'`,
+      },
+    );
+    p.sim.runUntilIdle();
+    const tasks = await p.slack.command(`tasks ${HIVE} --job 3 --status DATA_FAILED`);
+    const taskId = /`#(\d+)` \*sales\.order_items\*/.exec(textOf(tasks.body))?.[1];
+    expect(taskId).toBeDefined();
+    for (const text of [
+      `logs ${HIVE} ${taskId}`,
+      `task ${HIVE} ${taskId}`,
+      `diagnose ${HIVE} task:${taskId}`,
+    ])
+      seen.push((await p.slack.command(text)).body);
+    await p.bot.watcher.tick();
+    p.sim.injectErrors({
+      count: 1,
+      status: 400,
+      code: 'InvalidParameter',
+      message: `bad datasource config "{\\"hive.jdbc.password\\":\\"${PENDING.escapedJson}\\"}"`,
+      actions: ['ListMmsJobs'],
+    });
+    seen.push((await p.slack.command(`jobs ${HIVE}`)).body);
+    p.sim.injectErrors({
+      count: 1,
+      status: 500,
+      code: 'InternalError',
+      message: `internal error while reading secret ${PENDING.internal}`,
+      actions: ['GetMmsJob'],
+    });
+    seen.push((await p.slack.command(`job ${HIVE} 3`)).body);
+    const haystacks = [
+      ...p.api.calls.map((c) => JSON.stringify(c.args)),
+      ...p.api.responses.map((r) => JSON.stringify(r.body)),
+      ...seen.map((x) => JSON.stringify(x)),
+      ...p.logs,
+    ];
+    const leaks = Object.values(PENDING).filter((v) => haystacks.some((x) => x.includes(v)));
+    leaks.push(...databaseLeaks(p, Object.values(PENDING)));
+    expect(leaks).toEqual([]);
   });
 });

@@ -35,7 +35,7 @@ export async function startHarness(
     /** How long a slash command may work before the ack says "working…" (here 2000; the bot's default: 0). */
     ackBudgetMs?: number;
     /** MMS client options over the harness's (fast retries), e.g. a short `timeoutMs`. */
-    mms?: { timeoutMs?: number };
+    mms?: { timeoutMs?: number; retry?: { tries: number; baseMs: number; maxMs: number } };
   } = {},
 ): Promise<Harness> {
   const sim = await startSimulator({ seed: 7, ...o.sim });
