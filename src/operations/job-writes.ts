@@ -3,9 +3,11 @@
 import { z } from 'zod';
 import type { WriteOperation } from '../config.js';
 import type { MmsClient } from '../mms/client.js';
-import type { Job } from '../mms/schemas.js';
+import { listAll } from '../mms/client.js';
+import { isTaskFailed, type Job } from '../mms/schemas.js';
+import type { ConfirmParam } from '../ui/confirm.js';
 import { job, jobPos, ref, req, source, sourcePos } from './common.js';
-import { UsageError, type WriteOp } from './types.js';
+import { type OpContext, UsageError, type WriteOp } from './types.js';
 
 const Payload = z.object({
   sourceId: z.number(),
@@ -23,6 +25,13 @@ const Params = z.object({
 });
 type Params = z.infer<typeof Params>;
 
+/** A task's partitions, short: one as given, several as a count. */
+const partitions = (p: string | null | undefined) => {
+  if (!p) return '';
+  const n = p.split(',').length;
+  return n > 1 ? ` [${n} partitions]` : ` [${p.length > 60 ? `${p.slice(0, 59)}…` : p}]`;
+};
+
 const describe = (j: Pick<Job, 'status' | 'stopped'>) =>
   `${j.status ?? 'unknown'}${j.stopped ? ' (stopped)' : ''}`;
 
@@ -37,6 +46,8 @@ interface JobAction {
   done: (j: string) => string;
   /** Whether the job is worth watching after the action. */
   watch: boolean;
+  /** More for the card, read at plan time (retry: the tasks it reruns). */
+  details?(ctx: OpContext, sid: number, j: Job): Promise<ConfirmParam[]>;
 }
 
 function jobAction(a: JobAction): WriteOp<Params, Payload> {
@@ -70,6 +81,7 @@ function jobAction(a: JobAction): WriteOp<Params, Payload> {
           { label: 'Job', value: ref(j) },
           { label: 'Database', value: j.srcDbName ?? '?' },
           { label: 'Current status', value: describe(j) },
+          ...(a.details ? await a.details(ctx, s.id, j) : []),
         ],
         warnings: a.warnings,
         lockKey: `job:${ctx.region}:${s.id}:${j.id}`,
@@ -154,6 +166,21 @@ export const retryJob = jobAction({
   ],
   done: (j) => `Retry started for job ${j}.`,
   watch: true,
+  async details(ctx, sid, j) {
+    const tasks = await listAll((pg) => ctx.mms.listTasks(sid, { jobId: j.id, ...pg })).catch(() => null);
+    if (!tasks) return [{ label: 'Tasks it reruns', value: 'could not list them (MMS did not answer)' }];
+    const failed = tasks.filter((t) => isTaskFailed(t.status));
+    const line = (t: (typeof failed)[number]) =>
+      `${t.srcDbName ?? '?'}.${t.srcTableName ?? '?'}${partitions(t.partition)} (${t.status ?? '?'})`;
+    return [
+      {
+        label: 'Tasks it reruns',
+        value: failed.length
+          ? `${failed.length} failed: ${failed.slice(0, 15).map(line).join('; ')}${failed.length > 15 ? `; and ${failed.length - 15} more` : ''}`
+          : 'none listed as failed by MMS',
+      },
+    ];
+  },
 });
 
 export const deleteJob = jobAction({

@@ -366,6 +366,10 @@ describe('/mms stop · start · retry · delete', () => {
     const { card, id, text } = await requestCard(h, `retry ${HIVE} finance_nightly`);
     expect(text).toContain('Retry failed migration job');
     expect(text).toContain('*Current status:* `FAILED`');
+    // The card lists what it reruns: the job's failed tasks, by table and phase.
+    expect(text).toMatch(
+      /\*Tasks it reruns:\* \d+ failed: finance\.\w+ (\[24 partitions\] )?\((SCHEMA|DATA|VERIFICATION)_FAILED\)/,
+    );
     expect(text).toContain('/mms diagnose');
     const done = await confirm(h, card, id);
     expect(mmsWrites(h).filter((a) => a === 'RetryMmsJob')).toHaveLength(1);
