@@ -3,10 +3,13 @@
 import { z } from 'zod';
 import type { WriteOperation } from '../config.js';
 import type { MmsClient } from '../mms/client.js';
+import { listAll } from '../mms/client.js';
 import { MmsError } from '../mms/errors.js';
-import type { Job } from '../mms/schemas.js';
+import { isTaskFailed, type Job } from '../mms/schemas.js';
+import type { ConfirmParam } from '../ui/confirm.js';
 import { job, jobPos, ref, req, source, sourcePos } from './common.js';
-import { UsageError, type WriteOp } from './types.js';
+import { taskTable } from './tasks.js';
+import { type OpContext, UsageError, type WriteOp } from './types.js';
 
 const Payload = z.object({
   sourceId: z.number(),
@@ -40,6 +43,8 @@ interface JobAction {
   watch: boolean;
   /** Whether the job as re-read (null: gone) shows the action happened. */
   happened(after: Job | null): boolean;
+  /** More for the card, read at plan time (retry: the tasks it reruns). */
+  details?(ctx: OpContext, sid: number, j: Job): Promise<ConfirmParam[]>;
 }
 
 /**
@@ -80,6 +85,7 @@ function jobAction(a: JobAction): WriteOp<Params, Payload> {
           { label: 'Job', value: ref(j) },
           { label: 'Database', value: j.srcDbName ?? '?' },
           { label: 'Current status', value: describe(j) },
+          ...(a.details ? await a.details(ctx, s.id, j) : []),
         ],
         warnings: a.warnings,
         lockKey: `job:${ctx.region}:${s.id}:${j.id}`,
@@ -196,6 +202,20 @@ export const retryJob = jobAction({
   done: (j) => `Retry started for job ${j}.`,
   watch: true,
   happened: (j) => j !== null && j.status !== 'FAILED',
+  async details(ctx, sid, j) {
+    const tasks = await listAll((pg) => ctx.mms.listTasks(sid, { jobId: j.id, ...pg })).catch(() => null);
+    if (!tasks) return [{ label: 'Tasks it reruns', value: 'could not list them (MMS did not answer)' }];
+    const failed = tasks.filter((t) => isTaskFailed(t.status));
+    const line = (t: (typeof failed)[number]) => `${taskTable(t, j)} (${t.status ?? '?'})`;
+    return [
+      {
+        label: 'Tasks it reruns',
+        value: failed.length
+          ? `${failed.length} failed: ${failed.slice(0, 15).map(line).join('; ')}${failed.length > 15 ? `; and ${failed.length - 15} more` : ''}`
+          : 'none listed as failed by MMS',
+      },
+    ];
+  },
 });
 
 export const deleteJob = jobAction({

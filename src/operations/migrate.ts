@@ -6,7 +6,7 @@ import { MmsError } from '../mms/errors.js';
 import { nearNames } from '../mms/resolve.js';
 import type { DataSource, Db } from '../mms/schemas.js';
 import { arg } from '../ui/actions.js';
-import { regionZone, utcOffset } from '../ui/format.js';
+import { exactCount, humanBytes, regionZone, utcOffset } from '../ui/format.js';
 import {
   bool,
   dbPos,
@@ -156,9 +156,9 @@ async function checkScope(ctx: OpContext, o: ScopeFlags): Promise<Scope> {
       next: [{ text: `Databases of ${s.name}`, command: `dbs ${s.id}` }],
     });
   }
-  const names = (
-    await listAll((pg) => ctx.mms.listTables(s.id, { dbName: d.name, onlyName: true, ...pg }))
-  ).map((t) => t.name);
+  // Every table with its size, rows and status: what is in scope, how big, and what is already migrated.
+  const all = await listAll((pg) => ctx.mms.listTables(s.id, { dbName: d.name, ...pg }));
+  const names = all.map((t) => t.name);
   const known = new Set(names);
   const named = [...(o.tables ?? []), ...(o.include ?? []), ...(o.exclude ?? [])];
   const missing = named.filter((t) => !known.has(t));
@@ -191,10 +191,10 @@ async function checkScope(ctx: OpContext, o: ScopeFlags): Promise<Scope> {
       );
     }
   }
-  let tableCount = names.length;
-  if (o.tables) tableCount = o.tables.length;
-  else if (o.exclude) tableCount = names.length - new Set(o.exclude).size;
-  else if (o.include) tableCount = new Set(o.include).size;
+  const picked = o.tables ?? o.include;
+  const left = new Set(o.exclude ?? []);
+  const inScope = all.filter((t) => (picked ? picked.includes(t.name) : !left.has(t.name)));
+  const tableCount = inScope.length;
   if (tableCount <= 0)
     throw new UsageError(
       'That scope selects no tables.',
@@ -206,12 +206,40 @@ async function checkScope(ctx: OpContext, o: ScopeFlags): Promise<Scope> {
 
   const opts = options(o);
   const scope = o.tables ? (o.partitions ? 'Partitions' : 'Tables') : 'Database';
+  const target = d.dstProjectName ?? s.dstProject ?? '(source default)';
+  const size = sumOf(inScope.map((t) => t.size));
+  const rows = sumOf(inScope.map((t) => t.numRows));
+  const migrated = inScope.filter((t) => t.status === 'DONE').map((t) => t.name);
+  const agent =
+    s.agentIsOnline === true
+      ? 'online'
+      : s.agentIsOnline === false
+        ? 'OFFLINE'
+        : 'could not check (MMS did not say)';
   const params = [
     { label: 'Region', value: ctx.region },
     { label: 'Source', value: `${ref(s)} · ${s.type ?? ''}`.trim() },
+    { label: 'Source agent', value: agent },
     { label: 'Database', value: d.name },
-    { label: 'Target project', value: d.dstProjectName ?? s.dstProject ?? '(source default)' },
+    { label: 'Target project', value: target },
+    {
+      label: 'Quota for the target',
+      value: 'could not check: MMS does not report whether the target project has a bound quota',
+    },
     { label: 'Scope', value: `${scope}: ${tableCount} table${tableCount === 1 ? '' : 's'}` },
+    {
+      label: 'Size in scope',
+      value:
+        size === null
+          ? 'not reported by MMS'
+          : `${humanBytes(size)}${rows === null ? '' : `, ${exactCount(rows)} rows`} (as of the last scan)`,
+    },
+    {
+      label: 'Already migrated',
+      value: migrated.length
+        ? `${migrated.length} of ${tableCount}: ${migrated.slice(0, 10).join(', ')}${migrated.length > 10 ? ', …' : ''}`
+        : 'none',
+    },
   ];
   if (o.tables) params.push({ label: 'Tables', value: o.tables.join(', ') });
   if (o.include) params.push({ label: 'Whitelist (--include)', value: o.include.join(', ') });
@@ -225,8 +253,16 @@ async function checkScope(ctx: OpContext, o: ScopeFlags): Promise<Scope> {
   );
   const warnings = [
     'Stop writes to the source tables and partitions before confirming, or row counts drift and verification fails.',
-    'The target project needs a bound quota.',
+    `Make sure ${target} has a bound quota (MaxCompute console › Quotas): MMS cannot tell, and data tasks fail without one.`,
   ];
+  if (s.agentIsOnline === false)
+    warnings.unshift(
+      `The source's agent is offline${s.errMsg ? ` (${s.errMsg})` : ''}: the job's tasks wait until it is back. Fix it in the MMS console first.`,
+    );
+  if (migrated.length)
+    warnings.push(
+      `${migrated.length} table${migrated.length === 1 ? ' is' : 's are'} already migrated: MMS copies ${migrated.length === 1 ? 'it' : 'them'} again.`,
+    );
   if (o.include && o.exclude)
     warnings.push('Both --include and --exclude are set: MMS applies only the blacklist.');
   return { source: s, db: d, tableCount, params, warnings };
@@ -237,6 +273,12 @@ const zoneOf = (ctx: OpContext) => {
   const zone = regionZone(ctx.region);
   return `(${zone}, ${utcOffset(zone, ctx.now)})`;
 };
+
+/** The sum of the values MMS reported; null when it reported none. */
+function sumOf(values: Array<number | null | undefined>): number | null {
+  const known = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  return known.length ? known.reduce((a, b) => a + b, 0) : null;
+}
 
 const stamp = (d: Date) => d.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '_');
 

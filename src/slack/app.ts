@@ -109,7 +109,15 @@ export function createSlackApp(d: SlackAppDeps): SlackApp {
     async start(port = config.slack.port, host?: string) {
       // Bolt's one auth.test: a rejected token fails start-up with a clear message.
       await app.init().catch((e: unknown) => {
-        const code = (e as { data?: { error?: string } }).data?.error ?? (e as Error).message;
+        const err = e as { code?: string; data?: { error?: string }; original?: Error; message?: string };
+        // Only an answer from Slack says anything about the token; no answer is a network problem.
+        if (err.code === 'slack_webapi_request_error' || (!err.data?.error && err.original)) {
+          const why = err.original?.message ?? err.message ?? String(e);
+          throw new Error(
+            `Could not reach Slack at start (auth.test: ${why}); check the network, any proxy, and SLACK_API_URL`,
+          );
+        }
+        const code = err.data?.error ?? err.message ?? String(e);
         throw new Error(`Slack did not accept SLACK_BOT_TOKEN (auth.test: ${code})`);
       });
       if (socketMode) {

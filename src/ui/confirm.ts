@@ -4,8 +4,8 @@ import type { KnownBlock } from '@slack/types';
 import type { ConfirmationState } from '../store/confirmations.js';
 import { ACTION_CANCEL, ACTION_CONFIRM } from './actions.js';
 import { packLines } from './common.js';
-import { codeBlock, esc, inlineCode, mentionUser, slackDate, truncate } from './escape.js';
-import { exactCount, humanDuration } from './format.js';
+import { codeBlock, esc, inlineCode, mentionUser, truncate } from './escape.js';
+import { exactCount, when } from './format.js';
 import { actions, button, context, header, LIMITS, section } from './kit.js';
 import { message } from './message.js';
 import type { RenderCtx, SlackMessage } from './types.js';
@@ -129,10 +129,10 @@ export function confirmCard(view: PendingView, ctx: RenderCtx): SlackMessage {
     if (view.warnings.length > 0) {
       blocks.push(section(view.warnings.map((w) => `⚠️ ${esc(truncate(w, 400))}`).join('\n')));
     }
-    const left = view.expiresAt.getTime() - ctx.now.getTime();
+    // A Slack date reads right whenever the card is looked at; "in 10m" would go stale as it sits there.
     const meta = [
       `Requested by ${mentionUser(view.requestedBy)}`,
-      `expires ${slackDate(view.expiresAt, '{time}')}${left > 0 ? ` (in ${humanDuration(left)})` : ''}`,
+      `expires ${when(view.expiresAt, ctx.region, '{date_short_pretty} at {time}')}`,
     ];
     if (view.secondApprover)
       meta.push('👥 *Needs a second operator*: someone other than the requester must confirm');
@@ -157,9 +157,7 @@ export function confirmCard(view: PendingView, ctx: RenderCtx): SlackMessage {
       );
     }
     blocks.push(...outcomeBlock(view.outcome));
-    blocks.push(
-      context([`Requested by ${mentionUser(view.requestedBy)} · card ${inlineCode(truncate(view.id, 60))}`]),
-    );
+    blocks.push(context([`Requested by ${mentionUser(view.requestedBy)}`]));
   }
   const text = `${esc(view.title)}: ${FALLBACK[view.state]}`;
   return message(text, blocks, { narrow: 'fewer parameters' });

@@ -120,17 +120,29 @@ export function regionZone(region: string | undefined): string {
 }
 
 /** Minutes east of UTC of `zone` at the instant `at`. */
+const FORMATTERS = new Map<string, Intl.DateTimeFormat>();
+
+/** One formatter per zone: building one costs far more than using it (logs have thousands of times). */
+function formatter(zone: string): Intl.DateTimeFormat {
+  let f = FORMATTERS.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    FORMATTERS.set(zone, f);
+  }
+  return f;
+}
+
 function offsetMinutes(zone: string, at: Date): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(at);
+  const parts = formatter(zone).formatToParts(at);
   const n = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
   const asUtc = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'));
   return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60000);

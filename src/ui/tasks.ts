@@ -139,10 +139,11 @@ const CONTEXT_BEFORE = 3;
 const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
 /** `[STATUS] time action → msg`, long actions and messages trimmed (msg keeps its head and tail). */
-export function logLine(log: TaskLog): string {
+export function logLine(log: TaskLog, region?: string): string {
   const action = oneLine(log.action ?? '');
   const msg = oneLine(log.msg ?? '');
-  const time = timePlain(log.createTime);
+  // MMS writes naive times in the region's zone; a code block cannot hold a Slack date, so UTC, marked Z.
+  const time = timePlain(log.createTime, region);
   return (
     `[${log.status ?? '?'}]` +
     (time ? ` ${time}` : '') +
@@ -184,20 +185,21 @@ export function selectLogEntries(lines: string[], failing: number[], budget = LO
 
 export function logsMessage(source: SourceRef, task: Task, logs: TaskLog[], ctx: RenderCtx): SlackMessage {
   const sid = source.id;
-  const lines = logs.map(logLine);
+  const lines = logs.map((l) => logLine(l, ctx.region));
   const failing = logs.flatMap((l, i) => (isTaskFailed(l.status) ? [i] : []));
   const picked = selectLogEntries(lines, failing);
+  const pickedSet = new Set(picked);
 
-  // Render in order with gap markers, then cut into code blocks.
+  // Failing entries first (newest first), then every picked entry newest first, with gap markers.
+  const failingShown = failing.filter((i) => pickedSet.has(i)).reverse();
   const rendered: string[] = [];
-  let prev = -1;
-  for (const i of picked) {
-    if (i > prev + 1) rendered.push(`… ${exactCount(i - prev - 1)} entries left out …`);
+  let prev = lines.length;
+  for (const i of [...picked].reverse()) {
+    if (i < prev - 1) rendered.push(`… ${exactCount(prev - 1 - i)} entries left out …`);
     rendered.push(lines[i] ?? '');
     prev = i;
   }
-  if (prev >= 0 && prev < lines.length - 1)
-    rendered.push(`… ${exactCount(lines.length - 1 - prev)} entries left out …`);
+  if (prev > 0 && picked.length > 0) rendered.push(`… ${exactCount(prev)} older entries left out …`);
 
   const blocks: KnownBlock[] = [header(`Logs · task ${task.id} · ${srcName(task)}`)];
   blocks.push(
@@ -208,6 +210,15 @@ export function logsMessage(source: SourceRef, task: Task, logs: TaskLog[], ctx:
     ),
   );
   if (logs.length === 0) blocks.push(section('_No log entries for this task yet._'));
+  if (failingShown.length > 0) {
+    const shown = failingShown.slice(0, 5).map((i) => lines[i] ?? '');
+    blocks.push(
+      section(
+        `*❌ Failing${failingShown.length > 5 ? ` (newest 5 of ${exactCount(failingShown.length)})` : ''}*\n${codeBlock(shown.join('\n'), 2900)}`,
+      ),
+    );
+    blocks.push(section('*All entries, newest first*'));
+  }
   let chunk: string[] = [];
   let chunkLen = 0;
   const flush = () => {
@@ -224,7 +235,6 @@ export function logsMessage(source: SourceRef, task: Task, logs: TaskLog[], ctx:
   flush();
 
   const left = logs.length - picked.length;
-  const pickedSet = new Set(picked);
   const shownFailing = failing.filter((i) => pickedSet.has(i)).length;
   const notes: string[] = [];
   if (left > 0) {
@@ -235,7 +245,7 @@ export function logsMessage(source: SourceRef, task: Task, logs: TaskLog[], ctx:
           : 'the newest.'),
     );
   }
-  notes.push('Long actions and messages are trimmed; times as MMS gives them.');
+  notes.push('Newest first. Long actions and messages are trimmed; times in UTC.');
   blocks.push(context(notes));
   const logsCommand = withRegion(cmd.logs(sid, task.id), ctx);
   blocks.push(

@@ -163,6 +163,30 @@ describe('/mms migrate (typed)', () => {
     }
   });
 
+  it('the card shows what decides the click, checked at plan time', async () => {
+    const { card, id, text } = await requestCard(h, `migrate ${HIVE} sales --exclude orders`);
+    expect(text).toContain('*Source agent:* `online`');
+    expect(text).toMatch(/\*Quota for the target:\* could not check/);
+    expect(text).toMatch(/\*Size in scope:\* [\d.]+ [KMGT]?B, [\d,]+ rows/);
+    expect(text).toMatch(/\*Already migrated:\* /);
+    expect(text).toContain('has a bound quota');
+    await h.slack.click('mms_cancel', id, { user: OPERATOR, message: card });
+
+    // An offline agent is said before the click, with MMS's own words.
+    const source = h.sim.model.sources.get(HIVE_ID)!;
+    source.agentIsOnline = false;
+    source.errMsg = 'agent heartbeat lost';
+    try {
+      const offline = await requestCard(h, `migrate ${HIVE} sales --tables orders --name offline_agent`);
+      expect(offline.text).toContain('*Source agent:* `OFFLINE`');
+      expect(offline.text).toContain('agent is offline (agent heartbeat lost)');
+      await h.slack.click('mms_cancel', offline.id, { user: OPERATOR, message: offline.card });
+    } finally {
+      source.agentIsOnline = true;
+      source.errMsg = '';
+    }
+  });
+
   it('the generated job name is <db>_<date>_<time>', async () => {
     const { text, card, id } = await requestCard(h, `migrate ${HIVE} hr --exclude payroll_runs`);
     expect(text).toMatch(/\*Job name:\* `hr_\d{8}_\d{4}`/);
@@ -344,6 +368,10 @@ describe('/mms stop · start · retry · delete', () => {
     const { card, id, text } = await requestCard(h, `retry ${HIVE} finance_nightly`);
     expect(text).toContain('Retry failed migration job');
     expect(text).toContain('*Current status:* `FAILED`');
+    // The card lists what it reruns: the job's failed tasks, by table and phase.
+    expect(text).toMatch(
+      /\*Tasks it reruns:\* \d+ failed: finance\.\w+ (\[24 partitions\] )?\((SCHEMA|DATA|VERIFICATION)_FAILED\)/,
+    );
     expect(text).toContain('/mms diagnose');
     const done = await confirm(h, card, id);
     expect(mmsWrites(h).filter((a) => a === 'RetryMmsJob')).toHaveLength(1);

@@ -81,6 +81,11 @@ describe('confirmation cards', () => {
     await h.slack.click('mms_confirm', id, { user: OPERATOR, message: card });
     await h.slack.click('mms_confirm', id, { user: OPERATOR, message: card });
     expect(writeCalls(h, 'StopMmsJob')).toHaveLength(1);
+    // The second click is told, in plain words, that it already ran.
+    const told = String(h.api.callsTo('chat.postEphemeral').at(-1)!.args['text']);
+    expect(told).toMatch(
+      /^This request already ran: <@U0OPS00001> confirmed it\. Nothing more was started\.$/,
+    );
   });
 
   it('two operators clicking at once run it once', async () => {

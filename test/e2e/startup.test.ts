@@ -41,4 +41,33 @@ describe('start-up', () => {
     expect(api.callsTo('auth.test')).toHaveLength(1);
     await bot.stop();
   });
+
+  it('says Slack could not be reached (not that the token was rejected) when nothing answers', async () => {
+    api = await startSlackApi();
+    const url = api.url;
+    await api.close();
+    tmp = tempDir();
+    const bot = buildBot({
+      config: parseConfig({
+        SLACK_BOT_TOKEN: 'xoxb-fine',
+        SLACK_SIGNING_SECRET: 's',
+        SLACK_API_URL: url,
+        MMS_REGION: 'cn-hangzhou',
+        DATABASE_PATH: join(tmp.dir, 'b.db'),
+        PORT: '0',
+      }),
+      logger: createLogger('silent'),
+      credentials: staticCredentials({ accessKeyId: 'k', accessKeySecret: 's' }),
+      slack: { retries: 0 },
+      watcher: { enabled: false },
+      host: '127.0.0.1',
+    });
+    const err = await bot.start().then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(err?.message).toMatch(/^Could not reach Slack at start \(auth\.test: .+\); check the network/);
+    expect(err?.message).not.toMatch(/SLACK_BOT_TOKEN/);
+    await bot.stop();
+  });
 });

@@ -46,7 +46,9 @@ describe('confirmCard', () => {
     expect(t).toContain('⚠️ Stop writes to the source tables first');
     expect(t).toContain('⚠️ The job starts at once.');
     expect(t).toContain('Requested by <@U0123ABC>');
-    expect(t).toMatch(/expires <!date\^\d+\^\{time\}\|[^>]+> \(in 10m 00s\)/);
+    // A Slack date, never a countdown that goes stale while the card sits in the channel.
+    expect(t).toMatch(/expires <!date\^\d+\^\{date_short_pretty\} at \{time\}\|[^>]+>/);
+    expect(t).not.toMatch(/\(in \d+m/);
     expect(t).not.toContain('second operator');
     const b = buttons(m);
     expect(b).toEqual([

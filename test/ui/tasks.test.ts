@@ -92,6 +92,24 @@ describe('logsMessage', () => {
     expect(t).toMatch(/Showing \d+ of 20,000 entries \([\d,]+ left out\)/);
     expect(t).toMatch(/entries left out/);
   });
+  it('failing entries first, then newest first; MMS’s naive times read in the region’s zone, shown in UTC', () => {
+    const logs = Array.from({ length: 6 }, (_, i) =>
+      makeLog(i, i === 2 ? 'DATA_FAILED' : 'DATA_DOING', {
+        msg: `step ${i}`,
+        createTime: `2025-06-03 10:15:0${i}`,
+      }),
+    );
+    const t = textOf(logsMessage(source, task, logs, ctx));
+    const at = (s: string) => t.indexOf(s);
+    expect(at('Failing')).toBeGreaterThan(-1);
+    expect(at('→ step 2')).toBeLessThan(at('All entries, newest first'));
+    const all = t.slice(at('All entries, newest first'));
+    expect(all.indexOf('→ step 5')).toBeLessThan(all.indexOf('→ step 4'));
+    expect(all.indexOf('→ step 1')).toBeLessThan(all.indexOf('→ step 0'));
+    // 10:15 in Hangzhou (UTC+8) is 02:15 UTC.
+    expect(t).toContain('2025-06-03 02:15:05Z');
+  });
+
   it('long actions and messages are trimmed; many failures still fit', () => {
     const logs = Array.from({ length: 2000 }, (_, i) =>
       makeLog(i, i % 10 === 0 ? 'SCHEMA_FAILED' : 'SCHEMA_DOING', {

@@ -159,8 +159,7 @@ async function settle(d: ActionDeps, client: WebClient, body: Body, r: ApproveRe
     );
   }
   if (r.kind === 'settled' && r.confirmation.state !== 'pending') {
-    const by = r.confirmation.actedBy ? ` by <@${r.confirmation.actedBy}>` : '';
-    await tell(d, client, body, `This request was already ${r.confirmation.state}${by}.`);
+    await tell(d, client, body, alreadySettled(r.confirmation));
   }
 }
 
@@ -206,6 +205,29 @@ async function replace(body: Body, card: SlackMessage): Promise<boolean> {
     body: JSON.stringify({ replace_original: true, ...card }),
   });
   return res.ok;
+}
+
+/** Why a click on a settled card did nothing, in words that fit its state. */
+export function alreadySettled(c: Pick<Confirmation, 'state' | 'actedBy'>): string {
+  const by = c.actedBy ? `<@${c.actedBy}>` : null;
+  switch (c.state) {
+    case 'running':
+      return `This request is already running${by ? `: ${by} confirmed it` : ''}. Nothing more was started.`;
+    case 'done':
+      return `This request already ran${by ? `: ${by} confirmed it` : ''}. Nothing more was started.`;
+    case 'failed':
+      return `This request already ran and failed${by ? ` (confirmed by ${by})` : ''}. Run the command again to retry.`;
+    case 'cancelled':
+      return `This request was cancelled${by ? ` by ${by}` : ''}. Run the command again for a new card.`;
+    case 'expired':
+      return 'This request expired; nothing ran. Run the command again for a new card.';
+    case 'changed':
+      return 'This request did not run: things changed since the card was shown. Run the command again.';
+    case 'rejected':
+      return `This request was rejected${by ? ` (${by})` : ''}; nothing ran.`;
+    default:
+      return 'This request is waiting for confirmation.';
+  }
 }
 
 /** Where a click says it comes from: its channel, and the message holding the button. */
