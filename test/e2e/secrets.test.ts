@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLANTED_SECRETS, SECRETS } from '../../src/sim/index.js';
 import { type Harness, SIGNING_SECRET, startHarness } from '../helpers/bot.js';
 import {
+  answerOf,
   BQ_ID,
   CHANNEL,
   confirm,
@@ -244,10 +245,9 @@ describe('secrets', () => {
   });
 });
 
-// ENABLE after merging the free-text redaction forms (src/mms/redact.ts, issue 14 point 2): a secret word
-// followed by whitespace, JSON-in-string with escaped quotes. Today these leak, so the block is skipped;
-// remove `.skip` and it must pass.
-describe.skip('free-text secret forms (pending the redaction patterns)', () => {
+// Free-text forms: a secret word followed by whitespace, JSON-in-string with escaped quotes, an internal
+// error that names a secret.
+describe('free-text secret forms', () => {
   const PENDING = {
     secretWord: 'Zq9SecretWordValue-8841',
     escapedJson: 'Zq9EscapedJsonValue-8842',
@@ -274,8 +274,9 @@ describe.skip('free-text secret forms (pending the redaction patterns)', () => {
       },
     );
     p.sim.runUntilIdle();
-    const tasks = await p.slack.command(`tasks ${HIVE} --job 3 --status DATA_FAILED`);
-    const taskId = /`#(\d+)` \*sales\.order_items\*/.exec(textOf(tasks.body))?.[1];
+    const list = `tasks ${HIVE} --job 3 --status DATA_FAILED`;
+    const tasks = answerOf(p, await p.slack.command(list), list);
+    const taskId = /`#(\d+)` \*sales\.order_items\*/.exec(textOf(tasks))?.[1];
     expect(taskId).toBeDefined();
     for (const text of [
       `logs ${HIVE} ${taskId}`,
