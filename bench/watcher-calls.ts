@@ -1,6 +1,10 @@
-// MMS calls per watcher cycle for 10, 100 and 1000 watched jobs on one source (`npx tsx bench/watcher-calls.ts`).
-// The simulator runs over HTTP on loopback; Slack is a do-nothing endpoint. Counts are HTTP requests the
-// simulator received in the cycle, against the naive GetMmsJob + ListMmsTasks per job.
+// The watcher at the floor (`npx tsx bench/watcher-calls.ts`): MMS calls per cycle at 1000 and 10 000 watched
+// running jobs × 20 tasks with 5 % of the jobs moving one task to DONE each cycle, next to the naive
+// GetMmsJob + ListMmsTasks per job; the time from a task failure inside a running job to its Slack post; the
+// time from a progress change to the card edit. The simulator answers over HTTP on loopback (its model is
+// driven directly: no lifecycle steps, so only the churn below moves); Slack is a local endpoint that
+// records when each post and edit arrives. The watcher's clock is injected: a change made `offset` ms into
+// an interval waits (interval − offset) for the next tick, then the tick's wall time until Slack has it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +19,9 @@ import { createMetrics } from '../src/metrics.js';
 import { createMmsClients } from '../src/mms/clients.js';
 import { staticCredentials } from '../src/mms/credentials.js';
 import { startSimulator } from '../src/sim/index.js';
+import { addTaskLog } from '../src/sim/logs.js';
+import { createJob, planJob } from '../src/sim/planner.js';
+import type { TaskRec } from '../src/sim/types.js';
 import { AuditStore } from '../src/store/audit.js';
 import { ConfirmationStore } from '../src/store/confirmations.js';
 import { openDb } from '../src/store/db.js';
@@ -22,23 +29,39 @@ import { WatchStore } from '../src/store/watches.js';
 import { Watcher } from '../src/watch/watcher.js';
 
 const REGION = 'cn-hangzhou';
+const INTERVAL_S = 5;
+const TASKS_PER_JOB = 20;
+const CHURN = 0.05;
+const CYCLES = 10;
 
-/** Answers every Web API call with ok and a ts. */
-async function fakeSlack(): Promise<{ url: string; close: () => Promise<void> }> {
+interface SlackArrival {
+  method: string;
+  channel: string;
+  text: string;
+  at: number;
+}
+
+/** Answers every Web API call with ok and a ts, and records when each arrived. */
+async function recordingSlack() {
   let n = 0;
+  const arrivals: SlackArrival[] = [];
   const server = createServer((req, res) => {
-    req.resume();
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      const body = new URLSearchParams(Buffer.concat(chunks).toString());
+      const method = (req.url ?? '').replace(/^\/api\//, '');
+      const channel = body.get('channel') ?? '';
+      arrivals.push({ method, channel, text: body.get('text') ?? '', at: performance.now() });
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({ ok: true, ts: `1700000000.${String(++n).padStart(6, '0')}`, channel: 'C0BENCH001' }),
-      );
+      res.end(JSON.stringify({ ok: true, ts: `1700000000.${String(++n).padStart(6, '0')}`, channel }));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/api/`,
+    arrivals,
     close: () =>
       new Promise<void>((r) => {
         server.close(() => r());
@@ -47,30 +70,54 @@ async function fakeSlack(): Promise<{ url: string; close: () => Promise<void> }>
   };
 }
 
-async function measure(jobs: number): Promise<Record<string, number>> {
+/** Deterministic pseudo-random numbers (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Figures {
+  jobs: number;
+  perCycle: number[];
+  byAction: Record<string, number>;
+  naive: number;
+  failureMs: number[];
+  progressMs: number[];
+  tickMs: number[];
+}
+
+async function measure(jobs: number): Promise<Figures> {
   const sim = await startSimulator({ demo: false, seed: 3 });
-  const slack = await fakeSlack();
+  const slack = await recordingSlack();
   const dir = mkdtempSync(join(tmpdir(), 'mms-bench-'));
   const db = openDb(join(dir, 'bench.db'));
   let t = Date.UTC(2025, 5, 3);
   const now = () => t;
+  const random = rng(jobs);
   try {
-    const sourceId = sim.addBulkSource('bulk', jobs);
+    const m = sim.model;
+    const sourceId = sim.addBulkSource('bulk', TASKS_PER_JOB);
+    const jobIds: number[] = [];
+    for (let i = 1; i <= jobs; i++) {
+      const job = createJob(m, planJob(m, m.source(sourceId), { name: `bulk_${i}`, srcDbName: 'bulk_db' }));
+      jobIds.push(job.id);
+    }
+    // Every task running its data phase; nothing moves but the churn below.
+    const tasksOf = new Map<number, TaskRec[]>();
+    for (const task of m.tasks.values()) {
+      task.status = 'DATA_DOING';
+      tasksOf.set(task.jobId, [...(tasksOf.get(task.jobId) ?? []), task]);
+    }
     const clients = createMmsClients({
       credentials: staticCredentials(sim.credentials),
       endpointOverride: sim.url,
       retry: { tries: 2, baseMs: 1, maxMs: 5 },
     });
-    const mms = clients(REGION);
-    const width = String(jobs).length;
-    for (let i = 1; i <= jobs; i++) {
-      await mms.createJob(sourceId, {
-        name: `bulk_${i}`,
-        srcDbName: 'bulk_db',
-        tables: [`t_${String(i).padStart(width, '0')}`],
-      });
-    }
-    sim.step(2);
     const config = parseConfig({
       SLACK_BOT_TOKEN: 'xoxb-bench',
       SLACK_SIGNING_SECRET: 'bench',
@@ -97,41 +144,90 @@ async function measure(jobs: number): Promise<Record<string, number>> {
       logger: createLogger('silent'),
       metrics: createMetrics(),
       now,
-      intervalSeconds: 30,
+      intervalSeconds: INTERVAL_S,
+      fastIntervalSeconds: INTERVAL_S,
       render: (region) => ({ region, defaultRegion: REGION, now: new Date(t) }),
       // Counting calls, not pacing them: the production cap (10/s) would spread the first cycle out.
-      mmsRatePerSecond: 100_000,
-      // Slack is not what is measured here.
-      maxPostsPerChannel: 0,
-      maxUpdatesPerTick: 0,
+      mmsRatePerSecond: 1_000_000,
+      concurrency: 8,
+      // Slack's own pacing is not what is measured: every card edit of a cycle goes out in that cycle.
+      maxUpdatesPerTick: 100_000,
     });
-    const list = await mms.listJobs(sourceId, { pageNum: 1, pageSize: jobs });
-    for (const j of list.items) {
+    // One channel per job: the card edit of a job is the chat.update in its channel.
+    jobIds.forEach((id, i) =>
       watcher.register({
         kind: 'job',
         sourceId,
         sourceName: 'bulk',
-        objectId: j.id,
-        label: j.name,
-        channel: 'C0BENCH001',
+        objectId: id,
+        label: `bulk_${i + 1}`,
+        channel: `C${String(id).padStart(8, '0')}`,
         user: 'U0BENCH001',
         region: REGION,
         cardTs: null,
-      });
-    }
-    const cycle = async (steps: number): Promise<number> => {
-      if (steps) sim.step(steps);
-      t += 30_000;
+      }),
+    );
+    const tick = async () => {
+      t += INTERVAL_S * 1000;
       sim.resetCalls();
-      await watcher.tick();
-      return sim.calls.length;
+      const started = performance.now();
+      const r = await watcher.tick({ fast: false, jobs: true });
+      return { calls: sim.calls.length, r, started };
     };
-    const first = await cycle(0);
-    const idle = await cycle(0);
-    const allMoved = await cycle(1);
-    const phaseOnly = await cycle(1);
+    // First look (every job's task list once) and its card posts.
+    await tick();
+    await tick();
+
+    const running = () =>
+      jobIds.filter((id) => (tasksOf.get(id) ?? []).some((x) => x.status === 'DATA_DOING'));
+    const perCycle: number[] = [];
+    const byAction: Record<string, number> = {};
+    const failureMs: number[] = [];
+    const progressMs: number[] = [];
+    const tickMs: number[] = [];
+    for (let c = 0; c < CYCLES; c++) {
+      // 5 % of the jobs move one task to DONE.
+      const live = running();
+      const moved = new Set<number>();
+      while (moved.size < Math.round(jobs * CHURN) && moved.size < live.length)
+        moved.add(live[Math.floor(random() * live.length)]!);
+      for (const id of moved) {
+        const task = tasksOf.get(id)!.find((x) => x.status === 'DATA_DOING')!;
+        task.status = 'DONE';
+      }
+      // One task fails inside another running job (its job stays DOING, taskDone does not move).
+      const calm = live.filter((id) => !moved.has(id));
+      const failing = calm[Math.floor(random() * calm.length)]!;
+      const bad = tasksOf.get(failing)!.find((x) => x.status === 'DATA_DOING')!;
+      bad.status = 'DATA_FAILED';
+      addTaskLog(
+        m,
+        bad,
+        'DATA_FAILED',
+        'insert overwrite table t',
+        'java.net.ConnectException: Connection refused',
+      );
+      // Both happened `offset` into the interval: the next tick is (interval − offset) away.
+      const offset = random() * INTERVAL_S * 1000;
+      const tracked = [...moved][0]!;
+      const before = slack.arrivals.length;
+      const { calls, r, started } = await tick();
+      perCycle.push(calls);
+      tickMs.push(performance.now() - started);
+      for (const [k, v] of Object.entries(r.mmsCallsByAction)) byAction[k] = (byAction[k] ?? 0) + v;
+      const since = slack.arrivals.slice(before);
+      const channel = (id: number) => `C${String(id).padStart(8, '0')}`;
+      const post = since.find(
+        (a) => a.method === 'chat.postMessage' && a.channel === channel(failing) && /failed/i.test(a.text),
+      );
+      const edit = since.find((a) => a.method === 'chat.update' && a.channel === channel(tracked));
+      const wait = INTERVAL_S * 1000 - offset;
+      failureMs.push(post ? wait + (post.at - started) : Number.NaN);
+      progressMs.push(edit ? wait + (edit.at - started) : Number.NaN);
+    }
     await watcher.stop();
-    return { first, idle, allMoved, phaseOnly, naive: 2 * jobs };
+    for (const k of Object.keys(byAction)) byAction[k] = byAction[k]! / CYCLES;
+    return { jobs, perCycle, byAction, naive: 2 * jobs, failureMs, progressMs, tickMs };
   } finally {
     db.close();
     await Promise.all([sim.close(), slack.close()]);
@@ -139,18 +235,28 @@ async function measure(jobs: number): Promise<Record<string, number>> {
   }
 }
 
-console.log('MMS calls per watcher cycle (one source; ListMmsJobs pages of 100)');
+const stats = (xs: number[]) => {
+  const ok = xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  const s = (ms: number | undefined) => (ms === undefined ? '—' : `${(ms / 1000).toFixed(2)} s`);
+  return `median ${s(ok[Math.floor(ok.length / 2)])}, max ${s(ok.at(-1))}, missed ${xs.length - ok.length}/${xs.length}`;
+};
+
 console.log(
-  'jobs  first-cycle  nothing-changed  tasks-changed-phase  every-job-moved  naive(Get+ListTasks per job)',
+  `Watcher MMS calls per cycle: running jobs × ${TASKS_PER_JOB} tasks, ${CHURN * 100} % of the jobs moving one task ` +
+    `per cycle, one task failing inside a running job per cycle; interval ${INTERVAL_S} s; ${CYCLES} cycles`,
 );
-for (const n of [10, 100, 1000]) {
-  const r = await measure(n);
+const SIZES = (process.env['BENCH_JOBS'] ?? '1000,10000').split(',').map(Number);
+for (const n of SIZES) {
+  const f = await measure(n);
+  const avg = f.perCycle.reduce((a, b) => a + b, 0) / f.perCycle.length;
+  const actions = Object.entries(f.byAction)
+    .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+    .join(', ');
   console.log(
-    `${String(n).padStart(4)}  ${String(r['first']).padStart(11)}  ${String(r['idle']).padStart(15)}  ` +
-      `${String(r['phaseOnly']).padStart(19)}  ${String(r['allMoved']).padStart(15)}  ${String(r['naive']).padStart(28)}`,
+    `${String(n).padStart(6)} jobs: ${avg.toFixed(1)} MMS calls per cycle (min ${Math.min(...f.perCycle)}, max ${Math.max(...f.perCycle)}; ${actions}) ` +
+      `vs naive ${f.naive} (${(f.naive / avg).toFixed(0)}× fewer)`,
   );
+  console.log(`        tick wall time: ${stats(f.tickMs)}`);
+  console.log(`        task failure → Slack post: ${stats(f.failureMs)} (goal ≤ ${INTERVAL_S + 2} s)`);
+  console.log(`        progress change → card edit: ${stats(f.progressMs)} (goal ≤ ${INTERVAL_S + 2} s)`);
 }
-console.log(
-  "Each running job's task list is also re-read about every 5 min (taskRefreshSeconds, spread per job) to catch\n" +
-    'failures that move no job counter: for N running jobs that adds about N/10 calls per 30 s cycle on average.',
-);

@@ -109,7 +109,8 @@ export class Outbox {
 
   /**
    * Sets the card's latest content. Unchanged content is a no-op (false); changed content makes the row
-   * due again, keeping `result_ts` (the card's message). A new row starts from `ts`, the message the watch
+   * due again, keeping `result_ts` (the card's message). A card not posted yet keeps its attempts: one may
+   * have reached Slack, and the sender looks for it before posting again. A new row starts from `ts`, the message the watch
    * already has (the confirmation card that becomes the job's card), if any.
    */
   setCard(watchId: number, channel: string, payload: OutboxPayload, ts: string | null = null): boolean {
@@ -120,7 +121,7 @@ export class Outbox {
         `insert into outbox (key, watch_id, channel_id, kind, payload, created_at, next_at, result_ts)
          values (?, ?, ?, 'card', ?, ?, ?, ?)
          on conflict(key) do update set payload = excluded.payload, sent_at = null, next_at = excluded.next_at,
-           attempts = 0, last_error = null
+           attempts = case when outbox.result_ts is null then outbox.attempts else 0 end, last_error = null
          where outbox.payload <> excluded.payload`,
       )
       .run(cardKey(watchId), watchId, channel, text, at, at, ts);

@@ -87,7 +87,8 @@ export interface Change {
   /** What other readers show of the watch; stored with the state. */
   glance: WatchGlance;
   events: WatchEvent[];
-  card: SlackMessage | null;
+  /** The card drawn from the new state (drawn only when something changed). */
+  card: (() => SlackMessage) | null;
   end?: boolean;
 }
 
@@ -123,7 +124,7 @@ export function commit(d: WatchDeps, c: Change): { ok: boolean; queued: number }
         )
           queued++;
       }
-      if (c.card && d.outbox.setCard(c.watch.id, c.watch.channel, safePayload(c.card), c.watch.cardTs))
+      if (c.card && d.outbox.setCard(c.watch.id, c.watch.channel, safePayload(c.card()), c.watch.cardTs))
         queued++;
       if (c.end) d.watches.deactivate(c.watch.id);
       return true;

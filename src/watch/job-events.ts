@@ -243,9 +243,7 @@ export function jobStep(w: Watch, prev: JobState, obs: JobObservation, now: numb
   }
   for (const t of [...(obs.tasks ?? []), ...(obs.failing ?? [])]) {
     const r = t.retriedTimes ?? 0;
-    // Retries from before the watch began are only remembered.
-    if (first) s.retriedSeen[String(t.id)] = Math.max(r, s.retriedSeen[String(t.id)] ?? 0);
-    else if (r > 0) note(t.id, tableOf(t), r);
+    if (r > 0) note(t.id, tableOf(t), r);
   }
   const rerun = p?.status === 'FAILED' && !isJobTerminal(j.status);
   if (retried.size > 0 || rerun) {

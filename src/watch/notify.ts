@@ -134,7 +134,11 @@ export class Notifier {
       this.o.hooks?.beforeSend?.(row);
       let ts: string | null;
       try {
-        ts = await this.send(row, method, threadTs);
+        // An earlier attempt may have reached Slack before the process died: look for the message by its
+        // key (every post carries it in its metadata) before posting it again.
+        const earlier =
+          row.attempts > 0 && method === 'chat.postMessage' ? await this.findPosted(row, threadTs) : null;
+        ts = earlier ?? (await this.send(row, method, threadTs));
       } catch (e) {
         r.failed++;
         if (row.watchId !== null) held.add(row.watchId);
@@ -152,6 +156,37 @@ export class Notifier {
         })
         .immediate();
       r.sent++;
+    }
+  }
+
+  /**
+   * The ts of a message already posted for `row` (found by the key in its metadata, among the thread's
+   * replies or the channel's latest messages), or null. A failed lookup (no history scope, say) is null:
+   * the row is posted as before.
+   */
+  private async findPosted(row: OutboxRow, threadTs: string | null): Promise<string | null> {
+    const keyOf = (m: unknown): string | null => {
+      const md = (m as { metadata?: { event_payload?: { key?: unknown } } } | null)?.metadata;
+      return typeof md?.event_payload?.key === 'string' ? md.event_payload.key : null;
+    };
+    try {
+      const res = threadTs
+        ? await this.o.web.conversations.replies({
+            channel: row.channel,
+            ts: threadTs,
+            include_all_metadata: true,
+            limit: 1000,
+          })
+        : await this.o.web.conversations.history({
+            channel: row.channel,
+            include_all_metadata: true,
+            limit: 100,
+          });
+      const found = (res.messages ?? []).find((m) => keyOf(m) === row.key);
+      return typeof found?.ts === 'string' ? found.ts : null;
+    } catch (err) {
+      this.o.logger.debug({ err, key: row.key }, 'cannot look for an earlier post; posting');
+      return null;
     }
   }
 

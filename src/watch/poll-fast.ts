@@ -94,7 +94,7 @@ function giveUp(d: WatchDeps, r: TickReport, w: Watch): void {
       next: s,
       glance: scanGlance(s),
       events,
-      card: scanCardFor(w, s, now, render),
+      card: () => scanCardFor(w, s, now, render),
       end: true,
     }).queued;
   } else {
@@ -105,7 +105,7 @@ function giveUp(d: WatchDeps, r: TickReport, w: Watch): void {
       next: s,
       glance: asyncGlance(s),
       events,
-      card: asyncCardFor(w, s, render),
+      card: () => asyncCardFor(w, s, render),
       end: true,
     }).queued;
   }
@@ -156,7 +156,7 @@ async function pollScan(d: WatchDeps, r: TickReport, w: Watch): Promise<void> {
     next: s,
     glance: scanGlance(s),
     events,
-    card: scanCardFor(w, s, now, render),
+    card: () => scanCardFor(w, s, now, render),
     end: outcome !== 'running',
   }).queued;
 }
@@ -206,7 +206,7 @@ async function pollAsync(d: WatchDeps, r: TickReport, w: Watch): Promise<void> {
     next: s,
     glance: asyncGlance(s),
     events,
-    card: asyncCardFor(w, s, render),
+    card: () => asyncCardFor(w, s, render),
     end: outcome === 'failed',
   }).queued;
 }

@@ -8,7 +8,7 @@
 import { type Diagnosis, diagnoseTask } from '../diagnosis/diagnose.js';
 import { listAll } from '../mms/client.js';
 import { MmsError } from '../mms/errors.js';
-import { isJobTerminal, isTaskFailed, type Job, type Task } from '../mms/schemas.js';
+import { isTaskFailed, type Job, type Task } from '../mms/schemas.js';
 import type { Watch } from '../store/watches.js';
 import { SourceBackoff } from './backoff.js';
 import { eventCtx, jobCardFor, jobGlance } from './cards.js';
@@ -167,12 +167,10 @@ function rewatch(d: WatchDeps, src: SourceWork, seen: readonly Job[], failing: M
     if (active.has(w.id)) continue;
     const s = jobState(w.state);
     const j = listed.get(w.objectId);
-    // Runs again: listed as running where the watch ended on a finished status (not a status MMS never
-    // caught up on, which the watch ended on from the tasks).
-    const runs =
-      j !== undefined &&
-      !isJobTerminal(j.status) &&
-      ((j.status ?? null) !== (s.job?.status ?? null) || (j.stopped === true) !== (s.job?.stopped === true));
+    // Moved on since the watch ended (FAILED → DOING or DONE after a retry): listed with a status that is
+    // neither the one it ended on nor the outcome told from its tasks (when MMS's status lagged).
+    const known = new Set([s.job?.status ?? null, s.verdict]);
+    const runs = j !== undefined && !known.has(j.status ?? null);
     const fails = (failing.get(w.objectId) ?? []).some((t) => unannounced(s, t).some((a) => a.current));
     if (!runs && !fails) continue;
     if (d.watches.reactivate(w.id)) out.push({ ...w, active: true });
@@ -212,7 +210,7 @@ async function pollJob(
   for (const t of failing) candidates.set(t.id, t);
   for (const t of tasks ?? [])
     if (isTaskFailed(t.status) || (t.retriedTimes ?? 0) > 0) candidates.set(t.id, t);
-  const wanted = (s: JobState, t: Task) => unannounced(s, t).filter((a) => a.current || s.job !== null);
+  const wanted = (s: JobState, t: Task) => unannounced(s, t);
   const fresh = [...candidates.values()].filter((t) => states.some((s) => wanted(s, t).length > 0));
   const read = fresh.slice(0, d.settings.maxLogReadsPerJob);
   const pending = fresh.length > read.length;
@@ -257,7 +255,7 @@ async function pollJob(
       next: step.state,
       glance: jobGlance(step.state),
       events: step.events,
-      card: jobCardFor(w, step.state, now, render),
+      card: () => jobCardFor(w, step.state, now, render),
       end: step.end,
     });
     r.queued += res.queued;

@@ -42,6 +42,6 @@ export function markUnreachable(
       glance = asyncGlance(n);
       card = asyncCardFor(w, n, render);
     }
-    r.queued += commit(d, { watch: w, prev: w.state, next, glance, events: [], card }).queued;
+    r.queued += commit(d, { watch: w, prev: w.state, next, glance, events: [], card: () => card }).queued;
   }
 }

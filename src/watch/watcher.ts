@@ -52,7 +52,7 @@ export interface WatcherOptions {
   concurrency?: number;
   /** MMS calls started per second at most (default 10). */
   mmsRatePerSecond?: number;
-  /** ListMmsJobs page size (default 100) and pages per source per cycle at most (default 50). */
+  /** ListMmsJobs page size (default 100) and pages per source per cycle at most (default 500). */
   listPageSize?: number;
   maxListPages?: number;
   /** Failed tasks whose logs are read per job per cycle (default 20); the rest wait a cycle. */
@@ -141,7 +141,7 @@ export class Watcher {
       settings: {
         concurrency,
         listPageSize: o.listPageSize ?? 100,
-        maxListPages: o.maxListPages ?? 50,
+        maxListPages: o.maxListPages ?? 500,
         maxLogReadsPerJob: o.maxLogReadsPerJob ?? 20,
         taskRefreshMs: (o.taskRefreshSeconds ?? 300) * 1000,
         maxWaitMs: (o.maxWaitMinutes ?? 15) * 60_000,

@@ -78,6 +78,14 @@ describe('a task failing while its job runs', () => {
     // Told once.
     await cycle(w, inst.watcher, 0);
     expect(w.api.replies(CHANNEL, cardTs).filter((m) => /Task failed/.test(m.text))).toHaveLength(1);
+    // Stored state is data: no message text (nor any mrkdwn) in it, so rewording a message changes no row.
+    const stored = inst.services.watches.recent(10).map((x) => JSON.stringify(x.state));
+    const said = [card, ...w.api.replies(CHANNEL, cardTs)].map((m) => m.text);
+    for (const row of stored) {
+      for (const text of said) expect(row).not.toContain(text);
+      expect(row).not.toMatch(/Task failed|<!date|\*sales/);
+    }
+    expect(stored.join()).toContain('"kind":"task-failed"');
   });
 });
 
