@@ -11,6 +11,7 @@ import { type ActionDeps, registerActions } from './listeners/actions.js';
 import { registerCommand } from './listeners/command.js';
 import { type HomeDeps, registerHome } from './listeners/home.js';
 import { type MigrateFormDeps, registerMigrateForm } from './views.js';
+import { WorkQueue } from './work-queue.js';
 
 export interface SlackAppDeps extends ActionDeps {
   config: Config;
@@ -93,8 +94,9 @@ export function createSlackApp(d: SlackAppDeps): SlackApp {
     }
   });
 
-  registerCommand(app, { ...d, ackBudgetMs: d.ackBudgetMs ?? 0 });
-  registerActions(app, d);
+  const work = new WorkQueue(WORK_CONCURRENCY, WORK_MAX_WAITING);
+  registerCommand(app, { ...d, ackBudgetMs: d.ackBudgetMs ?? 0, work });
+  registerActions(app, { ...d, work });
   registerMigrateForm(app, d.form);
   if (d.home) registerHome(app, d.home);
   app.error(async (err) => {
@@ -125,6 +127,10 @@ export function createSlackApp(d: SlackAppDeps): SlackApp {
     },
   };
 }
+
+/** Commands and run buttons worked on at once after their acks, and how many may wait for a turn. */
+const WORK_CONCURRENCY = 8;
+const WORK_MAX_WAITING = 500;
 
 /** How long stop() waits for listeners still working after their ack. */
 const STOP_WAIT_MS = 8000;
