@@ -151,9 +151,17 @@ function pct(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 }
 
+/** Commands the bot refused in their ack because its work queue was full (load shed, nothing ran). */
+let shed = 0;
+async function command(s: SlackClient, text: string): Promise<number> {
+  const r = await s.command(text);
+  if (JSON.stringify(r.body).includes('too many requests in hand')) shed++;
+  return r.status;
+}
+
 const SCENARIOS: Array<{ name: string; send: (s: SlackClient) => Promise<number> }> = [
-  { name: '/mms help', send: async (s) => (await s.command('help')).status },
-  { name: '/mms jobs hive-prod (reads MMS)', send: async (s) => (await s.command('jobs hive-prod')).status },
+  { name: '/mms help', send: (s) => command(s, 'help') },
+  { name: '/mms jobs hive-prod (reads MMS)', send: (s) => command(s, 'jobs hive-prod') },
   {
     name: 'button: run `jobs hive-prod`',
     send: async (s) => (await s.click('mms_run', 'jobs hive-prod')).status,
@@ -286,6 +294,7 @@ export async function benchRuntime(): Promise<void> {
       { ...botEnv(servers, join(dir, 'load.db')), METRICS_PORT: String(metricsPort) },
       bot.cwd,
     );
+    shed = 0;
     const mine = await measure(botServer, servers);
     const heap = await heapOf(metricsPort);
     await botServer.stop();
@@ -302,6 +311,7 @@ export async function benchRuntime(): Promise<void> {
         `  ${sc.name.padEnd(36)} ${f2(b.p50).padStart(9)} ${f2(b.p99).padStart(9)} ${f2(m.p50).padStart(9)} ${f2(m.p99).padStart(9)}   ${f2(m.p50 / b.p50).padStart(8)}×  ${f2(m.p99 / b.p99).padStart(8)}×`,
       );
     });
+    console.log(`  commands the bot shed (busy, nothing ran): ${shed}`);
     console.log(
       `  RSS at rest after start: bare ${f1(bareServer.idleMb)} MB, bot ${f1(botServer.idleMb)} MB`,
     );

@@ -12,6 +12,7 @@ import { registerCommand } from './listeners/command.js';
 import { type FormDeps, registerMigrateForm } from './listeners/form.js';
 import { type HomeDeps, registerHome } from './listeners/home.js';
 import { guardReceiver } from './receiver.js';
+import { WorkQueue } from './work-queue.js';
 
 export interface SlackAppDeps extends ActionDeps {
   config: Config;
@@ -96,8 +97,9 @@ export function createSlackApp(d: SlackAppDeps): SlackApp {
     }
   });
 
-  registerCommand(app, { ...d, ackBudgetMs: d.ackBudgetMs ?? 0 });
-  registerActions(app, d);
+  const work = new WorkQueue(WORK_CONCURRENCY, WORK_MAX_WAITING);
+  registerCommand(app, { ...d, ackBudgetMs: d.ackBudgetMs ?? 0, work });
+  registerActions(app, { ...d, work });
   registerMigrateForm(app, d.form);
   if (d.home) registerHome(app, d.home);
   app.error(async ({ error, body }: { error: Error; body: unknown }) => {
@@ -136,6 +138,10 @@ export function createSlackApp(d: SlackAppDeps): SlackApp {
     },
   };
 }
+
+/** Commands and run buttons worked on at once after their acks, and how many may wait for a turn. */
+const WORK_CONCURRENCY = 8;
+const WORK_MAX_WAITING = 500;
 
 /** How long stop() waits for listeners still working after their ack. */
 const STOP_WAIT_MS = 8000;

@@ -12,6 +12,8 @@ import { ACTION_CANCEL, ACTION_CONFIRM, RUN_ACTION_ID } from '../../ui/actions.j
 import type { SlackMessage } from '../../ui/types.js';
 import { commandLabel } from '../commands.js';
 import type { Dispatcher } from '../dispatch.js';
+import type { WorkQueue } from '../work-queue.js';
+import { BUSY_TEXT } from './command.js';
 
 export interface ActionDeps {
   dispatcher: Dispatcher;
@@ -19,6 +21,8 @@ export interface ActionDeps {
   logger: Logger;
   metrics: Metrics;
   onWatch?: (w: WatchTarget) => void;
+  /** Bounds the work that follows the acks of run buttons (shared with `/mms`). */
+  work?: WorkQueue;
 }
 
 const ConfirmationId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
@@ -37,17 +41,20 @@ export function registerActions(app: App, d: ActionDeps): void {
     if (!channel)
       return void (await tell(d, client, body, 'That button works only on a message in a channel.'));
     d.metrics.commands.inc({ command: commandLabel(text.data) });
-    const answer = await d.dispatcher.handle(
-      text.data,
-      {
-        user: body.user.id,
-        channel,
-        team: body.team?.id,
-        responseUrl: body.response_url,
-        triggerId: body.trigger_id,
-      },
-      client,
-    );
+    if (d.work?.full) return void (await tell(d, client, body, BUSY_TEXT));
+    const run = () =>
+      d.dispatcher.handle(
+        text.data,
+        {
+          user: body.user.id,
+          channel,
+          team: body.team?.id,
+          responseUrl: body.response_url,
+          triggerId: body.trigger_id,
+        },
+        client,
+      );
+    const answer = await (d.work ? d.work.run(run) : run());
     if (answer.kind !== 'reply') return;
     if (body.response_url)
       await respond({ response_type: 'ephemeral', replace_original: false, ...answer.message });

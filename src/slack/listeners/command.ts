@@ -5,26 +5,35 @@ import type { App } from '@slack/bolt';
 import type { Metrics } from '../../metrics.js';
 import { commandLabel } from '../commands.js';
 import type { Answer, Dispatcher } from '../dispatch.js';
+import type { WorkQueue } from '../work-queue.js';
 
 export interface CommandDeps {
   dispatcher: Dispatcher;
   metrics: Metrics;
   /** 0: answer in the ack only what is ready without I/O. Above 0: wait that long, then ack "working…". */
   ackBudgetMs: number;
+  /** Bounds the work that follows acks. */
+  work: WorkQueue;
 }
+
+export const BUSY_TEXT =
+  ':warning: mms-chatops has too many requests in hand right now; nothing ran. Try again in a minute.';
 
 export function registerCommand(app: App, d: CommandDeps): void {
   app.command('/mms', async ({ command, ack, respond, client }) => {
-    const work = d.dispatcher.handle(
-      command.text,
-      {
-        user: command.user_id,
-        channel: command.channel_id,
-        team: command.team_id,
-        responseUrl: command.response_url,
-        triggerId: command.trigger_id,
-      },
-      client,
+    if (d.work.full) return void (await ack({ response_type: 'ephemeral', text: BUSY_TEXT }));
+    const work = d.work.run(() =>
+      d.dispatcher.handle(
+        command.text,
+        {
+          user: command.user_id,
+          channel: command.channel_id,
+          team: command.team_id,
+          responseUrl: command.response_url,
+          triggerId: command.trigger_id,
+        },
+        client,
+      ),
     );
     const early = await Promise.race([work, d.ackBudgetMs > 0 ? delay(d.ackBudgetMs) : nextTurn()]);
     if (early) {
