@@ -3,9 +3,9 @@
 import { z } from 'zod';
 import type { WriteOperation } from '../config.js';
 import type { MmsClient } from '../mms/client.js';
-import { MmsError } from '../mms/errors.js';
 import type { Job } from '../mms/schemas.js';
 import { job, jobPos, ref, req, source, sourcePos } from './common.js';
+import { afterLostAnswer, answerLost } from './lost-answer.js';
 import { UsageError, type WriteOp } from './types.js';
 
 const Payload = z.object({
@@ -41,13 +41,6 @@ interface JobAction {
   /** Whether the job as re-read (null: gone) shows the action happened. */
   happened(after: Job | null): boolean;
 }
-
-/**
- * The write's answer never arrived, though MMS may have acted: a 5xx, a dropped connection, a timeout.
- * (Throttling and 4xx are refusals: MMS did nothing.)
- */
-const answerLost = (e: unknown): e is MmsError =>
-  e instanceof MmsError && (e.kind === 'server' || e.kind === 'network');
 
 function jobAction(a: JobAction): WriteOp<Params, Payload> {
   return {
@@ -114,28 +107,16 @@ function jobAction(a: JobAction): WriteOp<Params, Payload> {
         await a.call(ctx.mms, x.sourceId, x.jobId);
       } catch (e) {
         if (!answerLost(e)) throw e;
-        // Never sent again (MMS writes are not idempotent): the job is re-read to tell what happened.
-        const lost = `MMS's answer to the ${a.name} was lost (MMS error (${e.kind}${e.code ? `, ${e.code}` : ''}): ${e.message}${e.requestId ? ` [request ${e.requestId}]` : ''})`;
-        let after: Job | null;
-        try {
-          after = await ctx.mms.getJob(x.sourceId, x.jobId);
-        } catch (r) {
-          if (!(r instanceof MmsError && r.kind === 'not-found')) {
-            return {
-              ok: false,
-              text: `${lost}, and the job could not be re-read (${r instanceof Error ? r.message : String(r)}): the ${a.name} may or may not have happened. Check with \`/mms job ${x.sourceName} ${x.jobId}\` before asking again.`,
-              watch,
-            };
-          }
-          after = null;
-        }
-        const now = after ? `it is now ${describe(after)}` : 'it is gone';
-        if (a.happened(after))
-          return { ok: true, text: `${a.done(label)} (${lost}; re-read: ${now}.)`, watch };
-        return {
-          ok: false,
-          text: `${lost}, and re-reading the job shows it did not happen: ${now}. It was not sent again; ask again if it should run.`,
-        };
+        const v = await afterLostAnswer(e, {
+          write: a.name,
+          reread: () => ctx.mms.getJob(x.sourceId, x.jobId),
+          happened: a.happened,
+          now: (j) => (j ? `the job is now ${describe(j)}` : 'the job is gone'),
+          check: `/mms job ${x.sourceName} ${x.jobId}`,
+        });
+        if (v.happened) return { ok: true, text: `${a.done(label)} (${v.text})`, watch };
+        // Unknown: watched all the same, so the job's card tells what it does.
+        return { ok: false, text: v.text, watch: v.happened === null ? watch : undefined };
       }
       return { ok: true, text: a.done(label), watch };
     },

@@ -117,7 +117,9 @@ describe('a write whose answer is lost after MMS did it', () => {
       const { c, shown } = await retryWith(fault);
       expect(retries()).toHaveLength(1);
       expect(c.state).toBe('done');
-      expect(c.outcome).toMatch(/Retry started for job .*answer to the retry was lost.*re-read: it is now/);
+      expect(c.outcome).toMatch(
+        /Retry started for job .*answer to the retry was lost.*re-read: the job is now/,
+      );
       expect(shown).toContain('Retry started');
       expect(shown).toMatch(/Retry failed migration job: done/);
       expect(h.bot.services.audit.latest(3).map((a) => a.action)).toContain('ran');
@@ -127,11 +129,23 @@ describe('a write whose answer is lost after MMS did it', () => {
     });
   }
 
+  it('a task retry whose answer is lost after MMS did it: reported as retried, sent once', async () => {
+    const { card, id } = await requestCard(h, `retry-task ${HIVE} 7603`);
+    h.sim.injectErrors({ count: 1, status: 503, afterEffect: true, reset: true, actions: ['RetryMmsTask'] });
+    await h.slack.click('mms_confirm', id, { user: OPERATOR2, message: card });
+    expect(h.sim.calls.filter((c) => c.action === 'RetryMmsTask')).toHaveLength(1);
+    const c = h.bot.services.confirmations.get(id)!;
+    expect(c.state).toBe('done');
+    expect(c.outcome).toMatch(
+      /is being retried.*answer to the retry-task was lost.*re-read: the task is now/,
+    );
+  });
+
   it('a 503 before doing it: re-read, reported as not done, not sent again', async () => {
     const { c } = await retryWith({ status: 503 });
     expect(retries()).toHaveLength(1);
     expect(c.state).toBe('failed');
-    expect(c.outcome).toMatch(/did not happen: it is now FAILED.*not sent again/);
+    expect(c.outcome).toMatch(/did not happen: the job is now FAILED.*not sent again/);
   });
 });
 
