@@ -4,10 +4,10 @@ import { z } from 'zod';
 import type { WriteOperation } from '../config.js';
 import type { MmsClient } from '../mms/client.js';
 import { listAll } from '../mms/client.js';
-import { MmsError } from '../mms/errors.js';
 import { isTaskFailed, type Job } from '../mms/schemas.js';
 import type { ConfirmParam } from '../ui/confirm.js';
 import { job, jobPos, ref, req, source, sourcePos } from './common.js';
+import { afterLostAnswer, answerLost } from './lost-answer.js';
 import { taskTable } from './tasks.js';
 import { type OpContext, UsageError, type WriteOp } from './types.js';
 
@@ -46,13 +46,6 @@ interface JobAction {
   /** More for the card, read at plan time (retry: the tasks it reruns). */
   details?(ctx: OpContext, sid: number, j: Job): Promise<ConfirmParam[]>;
 }
-
-/**
- * The write's answer never arrived, though MMS may have acted: a 5xx, a dropped connection, a timeout.
- * (Throttling and 4xx are refusals: MMS did nothing.)
- */
-const answerLost = (e: unknown): e is MmsError =>
-  e instanceof MmsError && (e.kind === 'server' || e.kind === 'network');
 
 function jobAction(a: JobAction): WriteOp<Params, Payload> {
   return {
@@ -127,30 +120,18 @@ function jobAction(a: JobAction): WriteOp<Params, Payload> {
         await a.call(ctx.mms, x.sourceId, x.jobId);
       } catch (e) {
         if (!answerLost(e)) throw e;
-        // Never sent again (MMS writes are not idempotent): the job is re-read to tell what happened.
-        const lost = `MMS's answer to the ${a.name} was lost (MMS error (${e.kind}${e.code ? `, ${e.code}` : ''}): ${e.message}${e.requestId ? ` [request ${e.requestId}]` : ''})`;
-        let after: Job | null;
-        try {
-          after = await ctx.mms.getJob(x.sourceId, x.jobId);
-        } catch (r) {
-          if (!(r instanceof MmsError && r.kind === 'not-found')) {
-            return {
-              ok: false,
-              text: `${lost}, and the job could not be re-read (${r instanceof Error ? r.message : String(r)}): the ${a.name} may or may not have happened. Check with \`/mms job ${x.sourceName} ${x.jobId}\` before asking again.`,
-              watch: watchWith(`The ${a.name} of ${label} may or may not have happened.`),
-            };
-          }
-          after = null;
-        }
-        const now = after ? `it is now ${describe(after)}` : 'it is gone';
-        if (a.happened(after)) {
-          const text = `${a.done(label)} (${lost}; re-read: ${now}.)`;
-          return { ok: true, text, watch: watchWith(a.done(label)) };
-        }
-        return {
-          ok: false,
-          text: `${lost}, and re-reading the job shows it did not happen: ${now}. It was not sent again; ask again if it should run.`,
-        };
+        const v = await afterLostAnswer(e, {
+          write: a.name,
+          reread: () => ctx.mms.getJob(x.sourceId, x.jobId),
+          happened: a.happened,
+          now: (j) => (j ? `the job is now ${describe(j)}` : 'the job is gone'),
+          check: `/mms job ${x.sourceName} ${x.jobId}`,
+        });
+        if (v.happened)
+          return { ok: true, text: `${a.done(label)} (${v.text})`, watch: watchWith(a.done(label)) };
+        // Unknown: watched all the same, so the job's card tells what it does.
+        const unknown = watchWith(`The ${a.name} of ${label} may or may not have happened.`);
+        return { ok: false, text: v.text, watch: v.happened === null ? unknown : undefined };
       }
       return { ok: true, text: a.done(label), watch: watchWith(a.done(label)) };
     },

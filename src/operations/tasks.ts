@@ -4,6 +4,7 @@ import { MmsError } from '../mms/errors.js';
 import { isTaskFailed, type Job, TASK_STATUSES, type Task, taskPartitionFilter } from '../mms/schemas.js';
 import { logsMessage, taskMessage, tasksMessage } from '../ui/tasks.js';
 import { idArg, job, opt, page, pager, paging, ref, req, source, sourcePos, taskPos } from './common.js';
+import { afterLostAnswer, answerLost } from './lost-answer.js';
 import { type OpContext, type ReadOp, UsageError, type WriteOp } from './types.js';
 
 const taskStatus = z
@@ -191,20 +192,36 @@ export const retryTask: WriteOp<{ source: string; task: number }, RetryPayload> 
     return changes;
   },
   async execute(ctx, x) {
-    await ctx.mms.retryTask(x.sourceId, x.taskId);
-    return {
-      ok: true,
-      text: `Task ${x.taskId} (${x.table}) is being retried.`,
-      watch:
-        x.jobId !== null
-          ? {
-              kind: 'job',
-              sourceId: x.sourceId,
-              sourceName: x.sourceName,
-              objectId: x.jobId,
-              label: x.jobName ?? '',
-            }
-          : undefined,
-    };
+    const watch =
+      x.jobId !== null
+        ? {
+            kind: 'job' as const,
+            sourceId: x.sourceId,
+            sourceName: x.sourceName,
+            objectId: x.jobId,
+            label: x.jobName ?? '',
+          }
+        : undefined;
+    const done = `Task ${x.taskId} (${x.table}) is being retried.`;
+    try {
+      await ctx.mms.retryTask(x.sourceId, x.taskId);
+    } catch (e) {
+      if (!answerLost(e)) throw e;
+      const v = await afterLostAnswer(e, {
+        write: 'retry-task',
+        reread: () => ctx.mms.getTask(x.sourceId, x.taskId),
+        // Retried: counted once more, or no longer in the failed status it had.
+        happened: (t) =>
+          t !== null && ((t.retriedTimes ?? 0) > (x.retriedTimes ?? 0) || (t.status ?? null) !== x.status),
+        now: (t) =>
+          t
+            ? `the task is now ${t.status ?? 'unknown'}, retried ${t.retriedTimes ?? 0} times`
+            : 'the task is gone',
+        check: `/mms task ${x.sourceName} ${x.taskId}`,
+      });
+      if (v.happened) return { ok: true, text: `${done} (${v.text})`, watch };
+      return { ok: false, text: v.text, watch: v.happened === null ? watch : undefined };
+    }
+    return { ok: true, text: done, watch };
   },
 };

@@ -11,13 +11,14 @@ export function storageProblem(e: unknown): StorageProblem | null {
   return null;
 }
 
+/** What is wrong with the database, to follow "the bot's database …". */
+export function storageState(p: StorageProblem | null): string {
+  if (p === 'read-only') return 'is read-only';
+  if (p === 'full') return 'is full (no space left on its disk)';
+  return 'cannot be written right now';
+}
+
 /** One sentence for the person who asked: what is wrong, and that nothing ran because of it. */
 export function storageMessage(p: StorageProblem): string {
-  const what =
-    p === 'read-only'
-      ? 'is read-only'
-      : p === 'full'
-        ? 'is full (no space left on its disk)'
-        : 'cannot be written right now';
-  return `The bot's database ${what}, so nothing was stored and nothing ran. An administrator must fix DATABASE_PATH; try again after.`;
+  return `The bot's database ${storageState(p)}, so nothing was stored and nothing ran. An administrator must fix DATABASE_PATH; try again after.`;
 }

@@ -87,6 +87,39 @@ describe('the database made read-only or full', () => {
   }
 });
 
+describe('the database fails while MMS runs the write', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('the outcome is still shown, and the card can never run the write again', async () => {
+    const { card, id } = await requestCard(h, `stop ${HIVE} 3`);
+    // MMS takes a second to answer the stop; the database turns read-only meanwhile.
+    h.sim.injectErrors({ count: 1, status: 200, afterEffect: true, delayMs: 1000, actions: ['StopMmsJob'] });
+    const click = h.slack.click('mms_confirm', id, { user: OPERATOR2, message: card });
+    for (let i = 0; i < 500 && !h.sim.calls.some((c) => c.action === 'StopMmsJob'); i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(h.sim.calls.some((c) => c.action === 'StopMmsJob')).toBe(true);
+    h.bot.db.pragma('query_only = ON');
+    expect((await click).status).toBe(200);
+    expect(mmsWrites(h)).toEqual(['StopMmsJob']);
+    const told = h.api.callsTo('chat.postEphemeral').map((c) => String(c.args['text']));
+    expect(told.join('\n')).toMatch(
+      /stop ended \(done\), but the bot's database is read-only.*cannot run it again/,
+    );
+    expect(textOf(h.api.messages(CHANNEL).find((m) => m.ts === card.ts)!)).toContain('Stop requested');
+    expect(h.bot.services.confirmations.get(id)!.state).toBe('running');
+    // Mended or not, another click runs nothing.
+    h.bot.db.pragma('query_only = OFF');
+    await h.slack.click('mms_confirm', id, { user: OPERATOR, message: card });
+    expect(mmsWrites(h)).toEqual(['StopMmsJob']);
+  });
+});
+
 describe('a write whose answer is lost after MMS did it', () => {
   let h: Harness;
   beforeEach(async () => {
@@ -117,7 +150,9 @@ describe('a write whose answer is lost after MMS did it', () => {
       const { c, shown } = await retryWith(fault);
       expect(retries()).toHaveLength(1);
       expect(c.state).toBe('done');
-      expect(c.outcome).toMatch(/Retry started for job .*answer to the retry was lost.*re-read: it is now/);
+      expect(c.outcome).toMatch(
+        /Retry started for job .*answer to the retry was lost.*re-read: the job is now/,
+      );
       expect(shown).toContain('Retry started');
       expect(shown).toMatch(/Retry failed migration job: done/);
       expect(h.bot.services.audit.latest(3).map((a) => a.action)).toContain('ran');
@@ -127,11 +162,23 @@ describe('a write whose answer is lost after MMS did it', () => {
     });
   }
 
+  it('a task retry whose answer is lost after MMS did it: reported as retried, sent once', async () => {
+    const { card, id } = await requestCard(h, `retry-task ${HIVE} 7603`);
+    h.sim.injectErrors({ count: 1, status: 503, afterEffect: true, reset: true, actions: ['RetryMmsTask'] });
+    await h.slack.click('mms_confirm', id, { user: OPERATOR2, message: card });
+    expect(h.sim.calls.filter((c) => c.action === 'RetryMmsTask')).toHaveLength(1);
+    const c = h.bot.services.confirmations.get(id)!;
+    expect(c.state).toBe('done');
+    expect(c.outcome).toMatch(
+      /is being retried.*answer to the retry-task was lost.*re-read: the task is now/,
+    );
+  });
+
   it('a 503 before doing it: re-read, reported as not done, not sent again', async () => {
     const { c } = await retryWith({ status: 503 });
     expect(retries()).toHaveLength(1);
     expect(c.state).toBe('failed');
-    expect(c.outcome).toMatch(/did not happen: it is now FAILED.*not sent again/);
+    expect(c.outcome).toMatch(/did not happen: the job is now FAILED.*not sent again/);
   });
 });
 

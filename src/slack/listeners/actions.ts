@@ -7,7 +7,7 @@ import type { Logger } from '../../log.js';
 import type { Metrics } from '../../metrics.js';
 import type { WatchTarget } from '../../operations/types.js';
 import type { Confirmation } from '../../store/confirmations.js';
-import { storageMessage, storageProblem } from '../../store/errors.js';
+import { storageMessage, storageProblem, storageState } from '../../store/errors.js';
 import { ACTION_CANCEL, ACTION_CONFIRM, RUN_ACTION_ID } from '../../ui/actions.js';
 import type { SlackMessage } from '../../ui/types.js';
 import { commandLabel } from '../commands.js';
@@ -84,7 +84,13 @@ export function registerActions(app: App, d: ActionDeps): void {
         d.onWatch?.({ ...result.watch, channel: c.channel, user: c.requestedBy, region: c.region, cardTs });
       } catch (err) {
         d.logger.error({ err, confirmation: c.id }, 'the write ran but its watch could not be stored');
-        await tell(d, client, body, watchLost(err));
+        const follow = `/mms job ${result.watch.sourceName} ${result.watch.objectId}`;
+        await tell(
+          d,
+          client,
+          body,
+          `:warning: The write ran, but the bot's database ${storageState(storageProblem(err))}, so it is not being watched: follow it with \`${follow}\`.`,
+        );
       }
     }
   });
@@ -119,11 +125,6 @@ async function storageSafe(
     await tell(d, client, body, `:x: ${storageMessage(problem)}`);
     return null;
   }
-}
-
-function watchLost(err: unknown): string {
-  const problem = storageProblem(err);
-  return `:warning: The write ran, but ${problem ? `the bot's database ${problem === 'full' ? 'is full' : problem === 'read-only' ? 'is read-only' : 'cannot be written'}` : 'something went wrong'}, so it is not being watched: follow it with \`/mms job\`.`;
 }
 
 async function keepRecord(
@@ -162,7 +163,7 @@ async function settle(d: ActionDeps, client: WebClient, body: Body, r: ApproveRe
       d,
       client,
       body,
-      `:warning: This ${r.confirmation.operation} ended (${r.confirmation.state}), but the bot's database ${problem === 'full' ? 'is full' : problem === 'read-only' ? 'is read-only' : 'refused it'}, so the outcome is not on record. The card cannot run it again.`,
+      `:warning: This ${r.confirmation.operation} ended (${r.confirmation.state}), but the bot's database ${storageState(problem)}, so the outcome is not on record. The card cannot run it again.`,
     );
   }
   if (r.kind === 'settled' && r.confirmation.state !== 'pending') {
