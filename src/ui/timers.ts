@@ -4,7 +4,7 @@ import { parseJson } from '../json.js';
 import type { Page, Timer, TimerLog } from '../mms/schemas.js';
 import { cmd, runButton, withRegion } from './actions.js';
 import { label, listMessage, sourceLabel } from './common.js';
-import { codeBlock, esc, inlineCode, truncate, truncateMiddle } from './escape.js';
+import { esc, inlineCode, truncate, truncateMiddle } from './escape.js';
 import { regionZone, statusEmoji, timeText, valueText } from './format.js';
 import { actions, confirmDialog, fields, header, section } from './kit.js';
 import { message } from './message.js';
