@@ -4,8 +4,8 @@ import { parseJson } from '../json.js';
 import type { Page, Timer, TimerLog } from '../mms/schemas.js';
 import { cmd, runButton, withRegion } from './actions.js';
 import { label, listMessage, sourceLabel } from './common.js';
-import { codeBlock, esc, inlineCode, truncate, truncateMiddle } from './escape.js';
-import { statusEmoji, timePlain, timeText, valueText } from './format.js';
+import { esc, inlineCode, truncate, truncateMiddle } from './escape.js';
+import { regionZone, statusEmoji, timeText, valueText } from './format.js';
 import { actions, confirmDialog, fields, header, section } from './kit.js';
 import { message } from './message.js';
 import type { Pager, RenderCtx, SlackMessage, SourceRef } from './types.js';
@@ -66,7 +66,41 @@ export function timersMessage(
   });
 }
 
-/** Timer config: an object (or a JSON string) as `key: value` lines. */
+/** What a timer's options mean, in the words of the migrate form and card. */
+const OPTION_WORDS: Record<string, string> = {
+  srcDbName: 'Database',
+  tables: 'Tables',
+  tableWhiteList: 'Only these tables',
+  tableBlackList: 'All tables except',
+  partitionFilters: 'Partition filter',
+  enableSchemaMigration: 'Schema migration',
+  enableDataMigration: 'Data migration',
+  enableVerification: 'Verification (row counts)',
+  increment: 'Incremental',
+  schemaOnly: 'Schema only',
+  others: 'Other settings',
+};
+
+/** `partitionFilters` is per table: `orders: ds >= '…'`, and one filter for all reads as just the filter. */
+function optionValue(key: string, v: unknown): string {
+  if (typeof v === 'boolean') return v ? 'on' : 'off';
+  if (Array.isArray(v)) return v.map((x) => valueText(x)).join(', ');
+  if (key === 'partitionFilters' && v && typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>);
+    const filters = new Set(entries.map(([, f]) => valueText(f)));
+    if (filters.size === 1) return `${[...filters][0]} (on ${entries.map(([t]) => t).join(', ')})`;
+    return entries.map(([t, f]) => `${t}: ${valueText(f)}`).join('; ');
+  }
+  return valueText(v);
+}
+
+/** A key the form does not name: `enableFooBar` → `Enable foo bar`. */
+const words = (key: string) => {
+  const w = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  return w.charAt(0).toUpperCase() + w.slice(1);
+};
+
+/** Timer config: an object (or a JSON string) as `label: value` lines in words. */
 function configText(config: unknown): string | null {
   let c = config;
   if (typeof config === 'string') {
@@ -78,7 +112,10 @@ function configText(config: unknown): string | null {
   const lines = Object.entries(c as Record<string, unknown>)
     .filter(([, v]) => v !== null && v !== undefined && v !== '')
     .slice(0, 40)
-    .map(([k, v]) => `${k}: ${truncate(valueText(v).replace(/\s+/g, ' '), 300)}`);
+    .map(
+      ([k, v]) =>
+        `*${esc(OPTION_WORDS[k] ?? words(k))}:* ${esc(truncate(optionValue(k, v).replace(/\s+/g, ' '), 300))}`,
+    );
   return lines.length ? lines.join('\n') : null;
 }
 
@@ -100,33 +137,34 @@ function timerButtons(sid: number, timer: Timer, ctx: RenderCtx, exclude?: strin
 
 export function timerMessage(source: SourceRef, timer: Timer, ctx: RenderCtx): SlackMessage {
   const sid = source.id;
-  const schedule = scheduleText(timer.scheduleType, timer.value);
-  const blocks: KnownBlock[] = [header(`Timer ${timer.name} (#${timer.id})`)];
+  const schedule = `${scheduleText(timer.scheduleType, timer.value)} (${regionZone(ctx.region)})`;
+  const blocks: KnownBlock[] = [header(`Timer ${timer.name}`)];
   blocks.push(
     ...fields([
       ['Schedule', esc(schedule)],
       ['State', stateText(timer.stopped)],
       ['Database', timer.srcDbName ? `*${esc(timer.srcDbName)}*` : '—'],
       ['Type', esc(timer.type ?? '—')],
-      ['Created', timeText(timer.createTime)],
-      ['Updated', timeText(timer.updateTime)],
+      ['Created', timeText(timer.createTime, ctx.region)],
+      ['Updated', timeText(timer.updateTime, ctx.region)],
       ['Source', sourceLabel(source)],
+      ['Timer id', inlineCode(`#${timer.id}`)],
     ]),
   );
   const config = configText(timer.config);
-  if (config) blocks.push(section(`*Migration options*\n${codeBlock(config, 2800)}`));
+  if (config) blocks.push(section(`*Migration options*\n${config}`));
   blocks.push(actions(timerButtons(sid, timer, ctx)));
-  const text = `Timer ${esc(timer.name)} (#${timer.id}): ${esc(schedule)}, ${timer.stopped ? 'paused' : 'active'}`;
+  const text = `Timer ${esc(timer.name)}: ${esc(schedule)}, ${timer.stopped ? 'paused' : 'active'}`;
   return message(text, blocks);
 }
 
-function timerLogLine(l: TimerLog): string {
-  const time = timePlain(l.createTime);
+function timerLogLine(l: TimerLog, region: string): string {
+  const time = l.createTime ? timeText(l.createTime, region) : '';
   const action = (l.action ?? '').replace(/\s+/g, ' ').trim();
   const msg = (l.msg ?? '').replace(/\s+/g, ' ').trim();
   return (
     `${statusEmoji(l.status)} ${l.status ? `*${esc(l.status)}*` : ''}` +
-    (time ? ` ${esc(time)}` : '') +
+    (time ? ` ${time}` : '') +
     (action ? ` · ${esc(truncate(action, 150))}` : '') +
     (msg ? ` → ${esc(truncateMiddle(msg, 200))}` : '')
   );
@@ -143,8 +181,8 @@ export function timerLogsMessage(
   return listMessage({
     text: `Runs of timer ${esc(timer.name)} (#${timer.id}): ${page.items.length} shown of ${page.total}`,
     title: `Timer runs · ${timer.name}`,
-    intro: `Timer ${inlineCode(`#${timer.id}`)} · ${esc(scheduleText(timer.scheduleType, timer.value))} · ${stateText(timer.stopped)} · source ${sourceLabel(source)}`,
-    items: page.items.map((l) => ({ line: timerLogLine(l) })),
+    intro: `Timer *${esc(timer.name)}* · ${esc(scheduleText(timer.scheduleType, timer.value))} (${esc(regionZone(ctx.region))}) · ${stateText(timer.stopped)} · source ${sourceLabel(source)}`,
+    items: page.items.map((l) => ({ line: timerLogLine(l, ctx.region) })),
     empty: 'No runs yet.',
     pager,
     ctx,

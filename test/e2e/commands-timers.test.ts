@@ -32,15 +32,17 @@ describe('/mms timers · timer · timer-logs', () => {
   it('timer: by name and by id, its options and actions', async () => {
     const m = await ask(h, `timer ${HIVE} sales_daily_incr`);
     const t = textOf(m);
-    expect(t).toContain('Timer sales_daily_incr (#1): Daily at 02:30, active');
-    expect(t).toContain('tables: ["order_items","customers"]');
+    expect(t).toContain('Timer sales_daily_incr: Daily at 02:30 (Asia/Shanghai), active');
+    // Options in the words of the form, not MMS's field names or JSON.
+    expect(t).toContain('*Tables:* order_items, customers');
+    expect(t).not.toMatch(/srcDbName|enableVerification|\["/);
     expect(runButtons(m).map((b) => b.value)).toEqual([
       `timer-logs ${HIVE_ID} 1`,
       `timer-pause ${HIVE_ID} 1`,
       `timer-run ${HIVE_ID} 1`,
       `timer-delete ${HIVE_ID} 1`,
     ]);
-    expect(textOf(await ask(h, `timer ${HIVE} 1`))).toContain('Timer sales_daily_incr (#1)');
+    expect(textOf(await ask(h, `timer ${HIVE} 1`))).toContain('Timer sales_daily_incr:');
   });
 
   it('timer-logs: the runs, the job each created, why one was skipped', async () => {
@@ -54,7 +56,7 @@ describe('/mms timers · timer · timer-logs', () => {
     expect(textOf(await ask(h, `timer ${HIVE}`))).toContain('missing &lt;timer&gt;: a timer name or id');
     const near = textOf(await ask(h, `timer ${HIVE} sales_daily_inc`));
     // One fuzzy hit is used (MMS.md §6.2).
-    expect(near).toContain('Timer sales_daily_incr (#1)');
+    expect(near).toContain('Timer sales_daily_incr:');
     const unknown = textOf(await ask(h, `timer-logs ${HIVE} weekly_x`));
     expect(unknown).toMatch(NOT_FOUND);
     expect(unknown).toContain('No timer matches "weekly_x"');

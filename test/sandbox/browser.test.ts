@@ -112,6 +112,8 @@ describe.skipIf(!haveChromium)('the sandbox page in Chromium', { timeout: 60_000
     await modal.locator('select[data-action="mms_migrate_db"]').selectOption('sales');
     const tables = modal.locator('select[data-block="tables"][multiple]');
     await tables.waitFor({ timeout: 20_000 });
+    // One scope choice: only the tables picked below.
+    await modal.locator('input[type="radio"][value="only"]').check();
     await tables.selectOption(['orders', 'customers']);
     await modal.locator('input[data-block="name"]').fill('browser_job');
     await page.screenshot({ path: join(shots, 'migrate-form.png') });
@@ -122,6 +124,52 @@ describe.skipIf(!haveChromium)('the sandbox page in Chromium', { timeout: 60_000
     expect(await card.textContent()).toContain('customers');
     await page.screenshot({ path: join(shots, 'channel.png'), fullPage: false });
     console.log(`[sandbox browser test] screenshots in ${shots}`);
+    expect(problems).toEqual([]);
+  });
+
+  // Needs one card per job edited in place and one end-of-job message per channel (the watcher's side of
+  // the same change); enable once both are on the branch.
+  it.skip('failure → retry → done: one card for the job, reading DONE, and one end-of-job message', async () => {
+    const hive = [...sb.sim.model.sources.values()].find((x) => x.name === 'hive-prod')!;
+    // The job's data tasks fail until the cause is fixed.
+    sb.sim.model.failureRules.push({ sourceId: hive.id, db: 'hr', kind: 'accessDenied' });
+    await page.selectOption('#user', 'U0OPS00001');
+    await run('migrate hive-prod hr --name browser_retry');
+    const request = page.locator('#timeline .msg:not(.eph):not(.reply)', { hasText: 'browser_retry' }).last();
+    await request.getByRole('button', { name: 'Confirm' }).click({ timeout: 20_000 });
+    const settle = async () => {
+      for (let i = 0; i < 5; i++) {
+        sb.sim.runUntilIdle();
+        await sb.bot.watcher.tick();
+      }
+    };
+    await settle();
+    // Top-level messages about the job, but for the retry's own confirmation card.
+    const jobCards = page
+      .locator('#timeline .msg:not(.eph):not(.reply)', { hasText: 'browser_retry' })
+      .filter({ hasNotText: 'Retry failed migration job' });
+    await expect.poll(() => jobCards.last().textContent(), { timeout: 20_000 }).toMatch(/FAILED/);
+
+    // The cause is fixed; Retry from the job's card, then confirm.
+    sb.sim.model.failureRules.splice(
+      sb.sim.model.failureRules.findIndex((r) => r.sourceId === hive.id && r.db === 'hr'),
+      1,
+    );
+    await jobCards.last().getByRole('button', { name: /Retry/ }).first().click({ timeout: 20_000 });
+    const retryCard = page
+      .locator('#timeline .msg:not(.eph)', { hasText: 'Retry failed migration job' })
+      .last();
+    await retryCard.getByRole('button', { name: 'Confirm' }).click({ timeout: 20_000 });
+    await settle();
+
+    // One card for the job in the channel, reading DONE, with no stale Retry button.
+    await expect.poll(() => jobCards.count(), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => jobCards.first().textContent(), { timeout: 20_000 }).toMatch(/DONE/);
+    expect(await jobCards.first().getByRole('button', { name: /Retry/ }).count()).toBe(0);
+    // One end-of-job message (a thread reply broadcast to the channel), not two.
+    const ends = page.locator('#timeline .msg', { hasText: /browser_retry.*(finished|DONE)/ });
+    await expect.poll(() => ends.count(), { timeout: 20_000 }).toBeLessThanOrEqual(2);
+    await page.screenshot({ path: join(shots, 'retry-done.png') });
     expect(problems).toEqual([]);
   });
 });

@@ -28,6 +28,46 @@ describe('auditMessage', () => {
     expect(t).toContain('source=2000015 db=sales');
     expect(t).toContain('→ job #10 created');
   });
+  it('stored parameters read in words, names first and ids after; never raw JSON', () => {
+    const m = auditMessage(
+      [
+        {
+          at: new Date('2025-06-03T02:12:45Z'),
+          user: 'U0123ABC',
+          action: 'requested',
+          operation: 'migrate',
+          params: JSON.stringify({
+            sourceId: 2000015,
+            sourceName: 'hive-prod',
+            spec: { name: 'sales_q1', srcDbName: 'sales', tables: ['orders', 'order_items'] },
+          }),
+          outcome: '',
+        },
+        {
+          at: new Date('2025-06-03T02:12:45Z'),
+          user: 'U0123ABC',
+          action: 'done',
+          operation: 'retry',
+          params: JSON.stringify({
+            sourceId: 2000015,
+            sourceName: 'hive-prod',
+            jobId: 2,
+            jobName: 'finance_nightly',
+          }),
+          outcome: 'Retry started',
+        },
+      ],
+      ctx,
+    );
+    const t = textOf(m);
+    expect(t).toContain(
+      'source hive-prod · job sales_q1 · database sales · tables orders, order_items (source #2000015)',
+    );
+    expect(t).toContain('source hive-prod · job finance_nightly (source #2000015, job #2)');
+    expect(t).not.toContain('{"');
+    expect(t).not.toContain('sourceId');
+  });
+
   it('many entries fit; user text is escaped', () => {
     const entries = Array.from({ length: 1000 }, (_, i) => ({
       at: new Date(ctx.now.getTime() - i * 60_000),

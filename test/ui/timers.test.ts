@@ -25,7 +25,8 @@ describe('timers', () => {
     expect(t).toContain('Daily at 02:30');
     expect(t).toContain('active');
     expect(t).toContain('sometime &lt;b&gt;');
-    expect(t).toContain('enableVerification: true');
+    expect(t).toContain('*Verification (row counts):* on');
+    expect(t).toContain('Daily at 02:30 (Asia/Shanghai)');
     expect(runCommands(m)).toEqual([
       'timer-logs 2000015 31',
       'timer-pause 2000015 31',
