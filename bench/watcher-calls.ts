@@ -154,7 +154,7 @@ async function measure(jobs: number): Promise<Figures> {
       maxUpdatesPerTick: 100_000,
     });
     // One channel per job: the card edit of a job is the chat.update in its channel.
-    jobIds.forEach((id, i) =>
+    for (const [i, id] of jobIds.entries()) {
       watcher.register({
         kind: 'job',
         sourceId,
@@ -165,8 +165,8 @@ async function measure(jobs: number): Promise<Figures> {
         user: 'U0BENCH001',
         region: REGION,
         cardTs: null,
-      }),
-    );
+      });
+    }
     const tick = async () => {
       t += INTERVAL_S * 1000;
       sim.resetCalls();
