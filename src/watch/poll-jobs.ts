@@ -217,7 +217,8 @@ async function pollJob(
   const diagnosed = new Map<number, { attempt: number; status: string; diagnosis: Diagnosis }[]>();
   await mapLimit(read, d.settings.concurrency, async (t) => {
     const logs = await d.gate.run('ListMmsTaskLogs', () => mms.listTaskLogs(src.sourceId, t.id));
-    const ctx = { region: src.region, source: String(src.sourceId) };
+    // Fixes name the next command by the source's name, as people type it.
+    const ctx = { region: src.region, source: src.sourceName || String(src.sourceId) };
     const out: { attempt: number; status: string; diagnosis: Diagnosis }[] = [];
     const r0 = t.retriedTimes ?? 0;
     if (isTaskFailed(t.status))

@@ -95,6 +95,8 @@ describe('failures', () => {
     expect(textOf(failed)).toContain('has no grants on the target project mc_sales');
     expect(textOf(failed)).toContain('GRANT admin TO USER');
     expect(buttons(failed).some((b) => /^retry-task \d+ \d+$/.test(b))).toBe(true);
+    // The fix names the next command as a person types it: the source by its name.
+    expect(textOf(failed)).toMatch(/\/mms retry-task hive-test \d+/);
 
     const summary = thread.find((m) => /finished: FAILED/.test(m.text))!;
     expect(textOf(summary)).toContain('permission on target project (1)');
