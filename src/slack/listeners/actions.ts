@@ -101,7 +101,10 @@ async function settle(d: ActionDeps, client: WebClient, body: Body, r: ApproveRe
   if (r.kind === 'rejected') return tell(client, body, `:no_entry: ${r.reason}`);
   d.metrics.confirmations.inc({ state: r.confirmation.state });
   await updateCard(d, client, body, r.confirmation);
-  if (r.kind === 'settled' && r.confirmation.state !== 'pending') {
+  // The card now says what happened; a word to the clicker only when their click did nothing (a Cancel
+  // that just cancelled is said once, on the card).
+  const justCancelled = r.confirmation.state === 'cancelled' && r.confirmation.actedBy === body.user.id;
+  if (r.kind === 'settled' && r.confirmation.state !== 'pending' && !justCancelled) {
     await tell(client, body, alreadySettled(r.confirmation));
   }
 }
