@@ -89,7 +89,7 @@ export const status: ReadOp<Record<string, never>> = {
   spec: {
     name: 'status',
     group: 'Notifications',
-    summary: 'The active jobs, scans and job creations this workspace watches, at a glance',
+    summary: 'What this workspace watches now, and the jobs that failed lately: the same as the Home tab',
     positionals: [],
     flags: {},
     examples: ['status'],
