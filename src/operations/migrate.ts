@@ -345,7 +345,7 @@ export const migrate: WriteOp<ScopeFlags, JobPayload> = {
       const { asyncTaskId } = await ctx.mms.createJob(x.sourceId, x.spec);
       return {
         ok: true,
-        text: `Job ${x.spec.name} is being created (async task ${asyncTaskId}); it starts at once. Progress will be posted here.`,
+        text: `Job ${x.spec.name} is being created; it starts at once. Progress will be posted here. (MMS async task ${asyncTaskId})`,
         watch: {
           kind: 'async',
           sourceId: x.sourceId,
@@ -483,6 +483,6 @@ export const schedule: WriteOp<ScheduleParams, TimerPayload> = {
   async execute(ctx, x) {
     const { timerId } = await ctx.mms.createTimer(x.sourceId, x.spec);
     const when = `${x.spec.scheduleType === 'Daily' ? `daily at ${x.spec.value}` : `hourly at :${x.spec.value}`} ${zoneOf(ctx)}`;
-    return { ok: true, text: `Timer ${x.spec.name} (#${timerId}) created: runs ${when}.` };
+    return { ok: true, text: `Timer ${x.spec.name} created: runs ${when}. (timer #${timerId})` };
   },
 };

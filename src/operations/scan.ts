@@ -42,13 +42,29 @@ export const scan: WriteOp<{ source: string; db?: string }, Payload> = {
       params: [
         { label: 'Region', value: ctx.region },
         { label: 'Source', value: `${ref(s)} · ${s.type ?? ''}`.trim() },
+        {
+          label: 'Source agent',
+          value:
+            s.agentIsOnline === true
+              ? 'online'
+              : s.agentIsOnline === false
+                ? 'OFFLINE'
+                : 'could not check (MMS did not say)',
+        },
         { label: 'Scope', value: p.db ? `database ${p.db}` : 'every database' },
         {
           label: 'Last scan',
-          value: s.scanId ? `#${s.scanId} (${last ? (last.scan.status ?? last.state) : 'unknown'})` : 'never',
+          value: s.scanId
+            ? `${last ? (last.scan.status ?? last.state) : 'unknown'} (scan #${s.scanId})`
+            : 'never',
         },
       ],
       warnings: [
+        ...(s.agentIsOnline === false
+          ? [
+              `The source's agent is offline${s.errMsg ? ` (${s.errMsg})` : ''}: the scan will fail until it is back. Fix it in the MMS console first.`,
+            ]
+          : []),
         'A scan usually takes 1–3 minutes and refreshes the database, table and partition inventory.',
       ],
       lockKey: `scan:${ctx.region}:${s.id}`,
@@ -66,7 +82,7 @@ export const scan: WriteOp<{ source: string; db?: string }, Payload> = {
     const { scanId } = await ctx.mms.createFetchMetadataJob(x.sourceId, x.dbName ? { dbName: x.dbName } : {});
     return {
       ok: true,
-      text: `Scan #${scanId} of ${x.sourceName} started. Progress will be posted here.`,
+      text: `The scan of ${x.sourceName} started (scan #${scanId}). Progress will be posted here.`,
       watch: {
         kind: 'scan',
         sourceId: x.sourceId,

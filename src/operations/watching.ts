@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { auditMessage } from '../ui/audit.js';
 import { esc } from '../ui/escape.js';
-import { watchListMessage } from '../ui/watching.js';
+import { recentFailures, watchListMessage } from '../ui/watching.js';
 import { job, jobPos, ref, req, source, sourcePos } from './common.js';
 import { type ReadOp, UsageError } from './types.js';
 
@@ -89,13 +89,20 @@ export const status: ReadOp<Record<string, never>> = {
   spec: {
     name: 'status',
     group: 'Notifications',
-    summary: 'The active jobs, scans and job creations this workspace watches, at a glance',
+    summary: 'What this workspace watches now, and the jobs that failed lately: the same as the Home tab',
     positionals: [],
     flags: {},
     examples: ['status'],
   },
   params: z.object({}).transform(() => ({})),
-  run: async (ctx) => watchListMessage('Active in this workspace', ctx.services.watches.active(), ctx.render),
+  // The same data as App Home: what is watched now, and the jobs that failed lately.
+  run: async (ctx) =>
+    watchListMessage(
+      'Active in this workspace',
+      ctx.services.watches.active(),
+      ctx.render,
+      recentFailures(ctx.services.watches.recent(200)),
+    ),
 };
 
 export const audit: ReadOp<{ n: number }> = {

@@ -36,7 +36,9 @@ describe('confirm when the card cannot be edited', () => {
     const audit = h.bot.services.audit.latest(10).map((a) => `${a.action} ${a.operation}`);
     expect(audit).toContain('ran scan');
     const later = h.api.callsTo('chat.postMessage').slice(posts);
-    expect(later.map((c) => textOf(c.args)).join('\n')).toMatch(/Scan #\d+ of hive-prod started/);
+    expect(later.map((c) => textOf(c.args)).join('\n')).toMatch(
+      /The scan of hive-prod started \(scan #\d+\)/,
+    );
     // The write's follow-up still happened: the scan is watched.
     expect(h.bot.services.watches.active('scan')).toHaveLength(1);
   });

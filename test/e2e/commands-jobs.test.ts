@@ -288,10 +288,18 @@ describe('/mms scan', () => {
     expect(text).toContain('Start metadata scan');
     expect(text).toContain('hive-prod (#2000015) · HIVE');
     expect(text).toContain('*Scope:* database sales');
-    expect(text).toContain('#301 (SCAN_DONE)');
+    expect(text).toContain('SCAN_DONE (scan #301)');
+    expect(text).toContain('*Source agent:* `online`');
     const after = await confirm(h, card, id);
     expect(mmsWrites(h)).toContain('CreateMmsFetchMetadataJob');
-    expect(textOf(after)).toMatch(/Scan #\d+ of hive-prod started/);
+    expect(textOf(after)).toMatch(/The scan of hive-prod started \(scan #\d+\)/);
+  });
+
+  it('the card for a source whose agent is offline says so before the click', async () => {
+    const { card, id, text } = await requestCard(h, 'scan hive-staging');
+    expect(text).toContain('*Source agent:* `OFFLINE`');
+    expect(text).toContain("The source's agent is offline (MMS agent offline since the last heartbeat");
+    await h.slack.click('mms_cancel', id, { user: OPERATOR, message: card });
   });
 
   it('a scan already running is refused', async () => {

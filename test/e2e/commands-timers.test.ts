@@ -81,7 +81,9 @@ describe('/mms schedule', () => {
     }
     const after = await confirm(h, card, id);
     expect(mmsWrites(h)).toEqual(['CreateMmsTimer']);
-    expect(textOf(after)).toMatch(/Timer sales_daily_0315 \(#\d+\) created: runs daily at 03:15/);
+    expect(textOf(after)).toMatch(
+      /Timer sales_daily_0315 created: runs daily at 03:15 \(Asia\/Shanghai, UTC\+08:00\)\. \(timer #\d+\)/,
+    );
     expect(textOf(await ask(h, `timers ${HIVE}`))).toContain('sales_daily_0315');
   });
 

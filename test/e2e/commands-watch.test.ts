@@ -29,7 +29,7 @@ describe('/mms watch · watching · status · unwatch', () => {
 
     const watching = await ask(h, 'watching');
     expect(textOf(watching)).toContain('Watched in this channel: 1');
-    expect(textOf(watching)).toMatch(/\*sales_orders_2025\* · job #3 · hive-prod · cn-hangzhou/);
+    expect(textOf(watching)).toMatch(/\*sales_orders_2025\* · job · hive-prod · cn-hangzhou/);
     expect(buttonValue(watching, 'Job sales_orders_2025')).toBe(`job ${HIVE_ID} 3`);
     const { reply } = await press(h, buttonValue(watching, 'Job sales_orders_2025'));
     expect(textOf(reply!)).toContain('Job sales_orders_2025 (#3)');

@@ -117,9 +117,15 @@ describe('confirmation cards', () => {
 
   it('cancel leaves nothing to run', async () => {
     const { card, id } = await requestCard(h, `stop ${HIVE} 3`);
+    const told = h.api.callsTo('chat.postEphemeral').length;
     await h.slack.click('mms_cancel', id, { user: OPERATOR, message: card });
+    // Said once, on the card: no second word to the one who cancelled.
+    expect(h.api.callsTo('chat.postEphemeral')).toHaveLength(told);
     await h.slack.click('mms_confirm', id, { user: OPERATOR2, message: card });
     expect(writeCalls(h, 'StopMmsJob')).toHaveLength(0);
+    expect(String(h.api.callsTo('chat.postEphemeral').at(-1)!.args['text'])).toMatch(
+      /^This request was cancelled by <@U0OPS00001>\. Run the command again for a new card\.$/,
+    );
     expect(textOf(h.api.messages(CHANNEL).find((m) => m.ts === card.ts)!.blocks)).toMatch(/[Cc]ancel/);
   });
 

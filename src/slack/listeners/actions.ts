@@ -166,7 +166,10 @@ async function settle(d: ActionDeps, client: WebClient, body: Body, r: ApproveRe
       `:warning: This ${r.confirmation.operation} ended (${r.confirmation.state}), but the bot's database ${storageState(problem)}, so the outcome is not on record. The card cannot run it again.`,
     );
   }
-  if (r.kind === 'settled' && r.confirmation.state !== 'pending') {
+  // The card now says what happened; a word to the clicker only when their click did nothing (a Cancel
+  // that just cancelled is said once, on the card).
+  const justCancelled = r.confirmation.state === 'cancelled' && r.confirmation.actedBy === body.user.id;
+  if (r.kind === 'settled' && r.confirmation.state !== 'pending' && !justCancelled) {
     await tell(d, client, body, alreadySettled(r.confirmation));
   }
 }
