@@ -2,9 +2,9 @@
 // and the watcher. `main.ts`, the sandbox and the end-to-end tests all start it through here.
 import type { Server } from 'node:http';
 import { WebClient } from '@slack/web-api';
-import { Authz } from './authz.js';
 import type { Config } from './config.js';
-import { ConfirmFlow } from './confirm/flow.js';
+import type { ConfirmFlow } from './confirm/flow.js';
+import { buildCore } from './core.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createMmsClients, type MmsClientsOptions } from './mms/clients.js';
@@ -13,11 +13,8 @@ import type { Services } from './services.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
 import { Dispatcher, type FormOpener } from './slack/dispatch.js';
 import { migrateFormOpener } from './slack/listeners/form.js';
-import { AuditStore } from './store/audit.js';
-import { ConfirmationStore } from './store/confirmations.js';
 import { type Db, openDb } from './store/db.js';
 import { FormStore } from './store/forms.js';
-import { WatchStore } from './store/watches.js';
 import { renderContext } from './ui/types.js';
 import { Watcher, type WatcherOptions } from './watch/watcher.js';
 
@@ -71,25 +68,12 @@ export function buildBot(o: BotOptions): Bot {
     ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
     retryConfig: { retries: o.slack?.retries ?? 3, factor: 2, minTimeout: 1000 },
   });
-  const authz = new Authz(
+  const { services, flow } = buildCore({
     config,
-    async (group) => (await web.usergroups.users.list({ usergroup: group })).users ?? [],
-    now,
-  );
-  const services: Services = {
-    config,
+    db,
     clients,
     credentials,
-    authz,
-    audit: new AuditStore(db, now),
-    watches: new WatchStore(db, now),
-    confirmations: new ConfirmationStore(db, now),
-  };
-  const flow = new ConfirmFlow({
-    store: services.confirmations,
-    audit: services.audit,
-    authz,
-    ttlSeconds: config.confirmTtlSeconds,
+    groupMembers: async (group) => (await web.usergroups.users.list({ usergroup: group })).users ?? [],
     now,
   });
   const forms: Partial<Record<string, FormOpener>> = {};

@@ -2,18 +2,15 @@
 // confirmation flow, wired as bot.ts wires them but with no Slack app. For unit tests of operations/ and
 // confirm/ that assert data, not Block Kit.
 import { join } from 'node:path';
-import { Authz } from '../../src/authz.js';
 import { parseConfig } from '../../src/config.js';
-import { ConfirmFlow } from '../../src/confirm/flow.js';
+import type { ConfirmFlow } from '../../src/confirm/flow.js';
+import { buildCore } from '../../src/core.js';
 import { createMmsClients } from '../../src/mms/clients.js';
 import { staticCredentials } from '../../src/mms/credentials.js';
 import type { OpContext } from '../../src/operations/types.js';
 import type { Services } from '../../src/services.js';
 import { type MmsSimulator, startSimulator } from '../../src/sim/index.js';
-import { AuditStore } from '../../src/store/audit.js';
-import { ConfirmationStore } from '../../src/store/confirmations.js';
 import { type Db, openDb } from '../../src/store/db.js';
-import { WatchStore } from '../../src/store/watches.js';
 import { renderContext } from '../../src/ui/types.js';
 import { OPERATOR, OPERATOR2 } from '../helpers/bot.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -48,26 +45,18 @@ export async function startCore(env: Record<string, string> = {}): Promise<Core>
     ...env,
   });
   const db = openDb(config.databasePath);
-  const authz = new Authz(config, async () => [], now);
-  const services: Services = {
+  const credentials = staticCredentials(sim.credentials);
+  const { services, flow } = buildCore({
     config,
+    db,
     clients: createMmsClients({
-      credentials: staticCredentials(sim.credentials),
+      credentials,
       endpointOverride: config.mms.endpoint,
       network: config.mms.network,
       retry: { tries: 1, baseMs: 1, maxMs: 1 },
     }),
-    credentials: staticCredentials(sim.credentials),
-    authz,
-    audit: new AuditStore(db, now),
-    watches: new WatchStore(db, now),
-    confirmations: new ConfirmationStore(db, now),
-  };
-  const flow = new ConfirmFlow({
-    store: services.confirmations,
-    audit: services.audit,
-    authz,
-    ttlSeconds: config.confirmTtlSeconds,
+    credentials,
+    groupMembers: async () => [],
     now,
   });
   return {
