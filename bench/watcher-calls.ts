@@ -174,9 +174,9 @@ async function measure(jobs: number): Promise<Figures> {
       const r = await watcher.tick({ fast: false, jobs: true });
       return { calls: sim.calls.length, r, started };
     };
-    // First look (every job's task list once) and its card posts.
+    // First look (every job's task list once) and the card posts, until the outbox is empty.
     await tick();
-    await tick();
+    for (let i = 0; i < 40 && watcher.outbox.pendingCount() > 0; i++) await tick();
 
     const running = () =>
       jobIds.filter((id) => (tasksOf.get(id) ?? []).some((x) => x.status === 'DATA_DOING'));

@@ -153,12 +153,19 @@ export class Outbox {
     return r ? toRow(r) : null;
   }
 
-  /** Unsent rows, oldest first (due or not: the sender keeps each thread in order). */
+  /**
+   * Unsent rows (due or not: the sender keeps each thread in order): posts and one-off edits oldest first,
+   * then cards, those waiting longest first, up to `limit` of each, so that a backlog of card edits never
+   * holds back an event.
+   */
   pending(limit = 1000): OutboxRow[] {
-    return this.db
-      .prepare('select * from outbox where sent_at is null order by id limit ?')
-      .all(limit)
-      .map(toRow);
+    const posts = this.db
+      .prepare("select * from outbox where sent_at is null and kind <> 'card' order by id limit ?")
+      .all(limit);
+    const cards = this.db
+      .prepare("select * from outbox where sent_at is null and kind = 'card' order by next_at, id limit ?")
+      .all(limit);
+    return [...posts, ...cards].map(toRow);
   }
 
   /** Unsent rows, due or not. */
