@@ -1,37 +1,17 @@
 // Nothing brings the process down: `npm start` as users run it, sent the signed bodies that used to end it
 // (`payload=null`, a JSON `null`), keeps answering and still stops cleanly on SIGTERM; and the process-level
 // handlers keep a process alive through a stray rejection and an exception thrown in a timer.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MmsSimulator, startSimulator } from '../../src/sim/index.js';
+import { freePort, startProcess } from '../helpers/process.js';
 import { type SlackApiStandIn, startSlackApi } from '../helpers/slack-api.js';
 import { FORM, SlackClient } from '../helpers/slack-requests.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const TSX = join('node_modules', '.bin', 'tsx');
 
-function run(args: string[], env: Record<string, string> = {}) {
-  let out = '';
-  const child: ChildProcess = spawn(TSX, args, {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d) => (out += String(d)));
-  child.stderr!.on('data', (d) => (out += String(d)));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited };
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+const run = (args: string[], env: Record<string, string> = {}) => startProcess(TSX, args, env);
 
 describe('process-level handlers', () => {
   it('a stray rejection and an exception in a timer are logged; the process lives on', async () => {

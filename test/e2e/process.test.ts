@@ -2,11 +2,12 @@
 // through the environment, against the simulator and the Slack stand-in. Health, metrics on their own
 // loopback port, a signed command acked at once and answered through response_url, and SIGTERM in the
 // middle of a watcher cycle: the cycle finishes, the database closes, the process exits 0.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MmsSimulator, PLANTED_SECRETS, startSimulator } from '../../src/sim/index.js';
+import { freePort, startProcess } from '../helpers/process.js';
 import { type SlackApiStandIn, startSlackApi } from '../helpers/slack-api.js';
 import { CHANNEL, SlackClient } from '../helpers/slack-requests.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -28,31 +29,7 @@ function ensureBuilt(): void {
   if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}${r.stderr}`);
 }
 
-function run(env: Record<string, string>): {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-} {
-  let out = '';
-  const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d) => (out += String(d)));
-  child.stderr!.on('data', (d) => (out += String(d)));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited };
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+const run = (env: Record<string, string>) => startProcess(process.execPath, [MAIN], env);
 
 async function waitFor(check: () => boolean | Promise<boolean>, what: string, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;

@@ -2,7 +2,7 @@
 // moments 20 times while jobs run failure → retry → completion (0 lost, 0 posted twice; a failure retried
 // while the bot was down is still told, with its diagnosis, before the retry's outcome), and two processes
 // on one database file (exactly one watcher posts).
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -12,6 +12,7 @@ import { staticCredentials } from '../../src/mms/credentials.js';
 import { type MmsSimulator, startSimulator } from '../../src/sim/index.js';
 import { openDb } from '../../src/store/db.js';
 import { WatchStore } from '../../src/store/watches.js';
+import { freePort, startProcess } from '../helpers/process.js';
 import { type SlackApiStandIn, type StoredMessage, startSlackApi } from '../helpers/slack-api.js';
 import { tempDir } from '../helpers/tmp.js';
 import { keyOf, textOf } from './setup.js';
@@ -57,38 +58,16 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 async function bot(env: Record<string, string>): Promise<Proc> {
-  let out = '';
-  const child = spawn(process.execPath, [bundle], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      ...env,
-      PORT: String(await freePort()),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const started = startProcess(process.execPath, [bundle], { ...env, PORT: String(await freePort()) });
   let onReady: () => void = () => {};
   const ready = new Promise<void>((r) => {
     onReady = r;
   });
-  child.stdout!.on('data', (d) => {
-    out += String(d);
-    if (out.includes('ready')) onReady();
+  started.child.stdout!.on('data', () => {
+    if (started.output().includes('ready')) onReady();
   });
-  child.stderr!.on('data', (d) => (out += String(d)));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const p = { child, exited, ready, output: () => out };
+  const p = { ...started, ready };
   procs.push(p);
   return p;
 }
