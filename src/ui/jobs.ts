@@ -3,7 +3,7 @@ import type { Button, KnownBlock } from '@slack/types';
 import { isJobTerminal, type Job, type Page, TASK_STATUSES } from '../mms/schemas.js';
 import { cmd, runButton, withRegion } from './actions.js';
 import { label, listMessage, sourceLabel } from './common.js';
-import { codeBlock, esc, inlineCode, truncate } from './escape.js';
+import { esc, inlineCode, truncate } from './escape.js';
 import {
   exactCount,
   humanDuration,
@@ -12,10 +12,10 @@ import {
   statusEmoji,
   statusText,
   timeText,
-  valueText,
 } from './format.js';
 import { actions, confirmDialog, context, fields, header, section } from './kit.js';
 import { message } from './message.js';
+import { optionsText } from './options.js';
 import type { Pager, RenderCtx, SlackMessage, SourceRef } from './types.js';
 
 const FAILED_STATUSES = ['SCHEMA_FAILED', 'DATA_FAILED', 'VERIFICATION_FAILED'] as const;
@@ -54,37 +54,6 @@ export function countsText(counts: Record<string, number>): string {
     });
   if (keys.length === 0) return 'no tasks';
   return keys.map((k) => `${statusEmoji(k)} ${esc(k)} ${exactCount(counts[k] ?? 0)}`).join(' · ');
-}
-
-/** One option value, lists summarised with their count. */
-function optionValue(v: unknown): string {
-  if (Array.isArray(v)) {
-    const items = v.map((x) => valueText(x));
-    const shown: string[] = [];
-    let len = 0;
-    for (const it of items) {
-      if (len + it.length > 300) break;
-      shown.push(it);
-      len += it.length + 2;
-    }
-    const more = items.length - shown.length;
-    return `${shown.join(', ')}${more > 0 ? `, … (+${exactCount(more)} more, ${exactCount(items.length)} in total)` : ''}`;
-  }
-  if (v && typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>);
-    const text = entries.map(([k, x]) => `${k}: ${valueText(x)}`).join('; ');
-    return truncate(text, 400) + (text.length > 400 ? ` (${exactCount(entries.length)} entries)` : '');
-  }
-  return truncate(valueText(v), 300);
-}
-
-function optionsBlock(config: Record<string, unknown> | null | undefined): string | null {
-  if (!config) return null;
-  const lines = Object.entries(config)
-    .filter(([, v]) => v !== null && v !== undefined && v !== '')
-    .slice(0, 40)
-    .map(([k, v]) => `${k}: ${optionValue(v).replace(/\s+/g, ' ')}`);
-  return lines.length ? `*Options*\n${codeBlock(lines.join('\n'), 2800)}` : null;
 }
 
 function jobLine(job: Job): string {
@@ -178,8 +147,8 @@ export function jobMessage(
   if (job.endTime) times.push(['Ended', timeText(job.endTime)]);
   if (job.timerId !== null && job.timerId !== undefined) times.push(['Timer', inlineCode(`#${job.timerId}`)]);
   blocks.push(...fields(times));
-  const options = optionsBlock(job.config);
-  if (options) blocks.push(section(options));
+  const options = optionsText(job.config);
+  if (options) blocks.push(section(`*Options*\n${options}`));
   blocks.push(actions(jobButtons(sid, job, counts, run)));
   const text = `Job ${esc(job.name)} (#${job.id}): ${esc(job.status ?? 'unknown')}${job.stopped ? ' (stopped)' : ''}, ${exactCount(job.taskDone ?? 0)}/${exactCount(job.taskNum ?? 0)} tasks done`;
   return message(text, blocks);

@@ -1,13 +1,13 @@
 // Timers (scheduled, recurring, incremental migrations) and their runs.
 import type { Button, KnownBlock } from '@slack/types';
-import { parseJson } from '../json.js';
 import type { Page, Timer, TimerLog } from '../mms/schemas.js';
 import { cmd, runButton, withRegion } from './actions.js';
 import { label, listMessage, sourceLabel } from './common.js';
 import { esc, inlineCode, truncate, truncateMiddle } from './escape.js';
-import { regionZone, statusEmoji, timeText, valueText } from './format.js';
+import { regionZone, statusEmoji, timeText } from './format.js';
 import { actions, confirmDialog, fields, header, section } from './kit.js';
 import { message } from './message.js';
+import { optionsText } from './options.js';
 import type { Pager, RenderCtx, SlackMessage, SourceRef } from './types.js';
 
 const pad2 = (s: string): string => s.padStart(2, '0');
@@ -66,59 +66,6 @@ export function timersMessage(
   });
 }
 
-/** What a timer's options mean, in the words of the migrate form and card. */
-const OPTION_WORDS: Record<string, string> = {
-  srcDbName: 'Database',
-  tables: 'Tables',
-  tableWhiteList: 'Only these tables',
-  tableBlackList: 'All tables except',
-  partitionFilters: 'Partition filter',
-  enableSchemaMigration: 'Schema migration',
-  enableDataMigration: 'Data migration',
-  enableVerification: 'Verification (row counts)',
-  increment: 'Incremental',
-  schemaOnly: 'Schema only',
-  others: 'Other settings',
-};
-
-/** `partitionFilters` is per table: `orders: ds >= '…'`, and one filter for all reads as just the filter. */
-function optionValue(key: string, v: unknown): string {
-  if (typeof v === 'boolean') return v ? 'on' : 'off';
-  if (Array.isArray(v)) return v.map((x) => valueText(x)).join(', ');
-  if (key === 'partitionFilters' && v && typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>);
-    const filters = new Set(entries.map(([, f]) => valueText(f)));
-    if (filters.size === 1) return `${[...filters][0]} (on ${entries.map(([t]) => t).join(', ')})`;
-    return entries.map(([t, f]) => `${t}: ${valueText(f)}`).join('; ');
-  }
-  return valueText(v);
-}
-
-/** A key the form does not name: `enableFooBar` → `Enable foo bar`. */
-const words = (key: string) => {
-  const w = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
-  return w.charAt(0).toUpperCase() + w.slice(1);
-};
-
-/** Timer config: an object (or a JSON string) as `label: value` lines in words. */
-function configText(config: unknown): string | null {
-  let c = config;
-  if (typeof config === 'string') {
-    c = parseJson(config);
-    if (c === undefined) return config.trim() ? truncate(config, 2000) : null;
-  }
-  if (c === null || c === undefined) return null;
-  if (typeof c !== 'object' || Array.isArray(c)) return truncate(valueText(c), 2000);
-  const lines = Object.entries(c as Record<string, unknown>)
-    .filter(([, v]) => v !== null && v !== undefined && v !== '')
-    .slice(0, 40)
-    .map(
-      ([k, v]) =>
-        `*${esc(OPTION_WORDS[k] ?? words(k))}:* ${esc(truncate(optionValue(k, v).replace(/\s+/g, ' '), 300))}`,
-    );
-  return lines.length ? lines.join('\n') : null;
-}
-
 function timerButtons(sid: number, timer: Timer, ctx: RenderCtx, exclude?: string): Button[] {
   const run = (text: string, command: string, style?: 'primary' | 'danger') =>
     runButton(text, withRegion(command, ctx), style);
@@ -151,7 +98,7 @@ export function timerMessage(source: SourceRef, timer: Timer, ctx: RenderCtx): S
       ['Timer id', inlineCode(`#${timer.id}`)],
     ]),
   );
-  const config = configText(timer.config);
+  const config = optionsText(timer.config);
   if (config) blocks.push(section(`*Migration options*\n${config}`));
   blocks.push(actions(timerButtons(sid, timer, ctx)));
   const text = `Timer ${esc(timer.name)}: ${esc(schedule)}, ${timer.stopped ? 'paused' : 'active'}`;

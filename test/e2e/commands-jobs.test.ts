@@ -81,7 +81,7 @@ describe('/mms job', () => {
     expect(t).toContain('Job finance_nightly (#2)');
     expect(t).toContain('13 of 14 tasks done');
     expect(t).toMatch(/SCHEMA_FAILED 1 · ✅ DONE 13/);
-    expect(t).toContain('tableBlackList: audit_trail');
+    expect(t).toContain('All tables except:* audit_trail');
     const values = runButtons(m).map((b) => b.value);
     expect(values).toContain(`retry ${HIVE_ID} 2`);
     expect(values).toContain(`diagnose ${HIVE_ID} job:2`);

@@ -29,6 +29,24 @@ describe('jobsMessage', () => {
 });
 
 describe('jobMessage', () => {
+  it('shows the options in the words of the form, never as raw keys', () => {
+    const withConfig = Job.parse({
+      ...job,
+      config: {
+        enableSchemaMigration: true,
+        enableDataMigration: false,
+        tableWhiteList: ['orders', 'customers'],
+        partitionFilters: { orders: "ds >= '20250101'", customers: "ds >= '20250101'" },
+      },
+    });
+    const t = textOf(jobMessage(source, withConfig, null, ctx));
+    expect(t).toContain('Schema migration:* on');
+    expect(t).toContain('Data migration:* off');
+    expect(t).toContain('Only these tables:* orders, customers');
+    expect(t).toContain("Partition filter:* ds &gt;= '20250101' (on orders, customers)");
+    expect(t).not.toContain('enableSchemaMigration');
+  });
+
   it('status, type, route, progress, counts, times and options', () => {
     const m = jobMessage(source, job, { DONE: 1, DATA_DOING: 1 }, ctx);
     assertWithinLimits(m);
@@ -40,8 +58,8 @@ describe('jobMessage', () => {
     expect(t).toContain('1 of 2 tasks done');
     expect(t).toContain('✅ DONE 1');
     expect(t).toContain('<!date^');
-    expect(t).toContain('tables: orders, order_items');
-    expect(t).toContain('enableVerification: true');
+    expect(t).toContain('*Tables:* orders, order_items');
+    expect(t).toContain('*Verification (row counts):* on');
     expect(t).toContain('ds &gt;= ');
   });
   it('a running job: Tasks, Diagnose, Stop, Watch — no Start, Retry or Delete', () => {
