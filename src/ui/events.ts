@@ -2,8 +2,7 @@
 // retried, finished), the completion summary and its one-line broadcast, and the cards of scans and job
 // creations. Pure: data in, Block Kit out.
 import type { Button, KnownBlock } from '@slack/types';
-import type { Diagnosis } from '../diagnosis/diagnose.js';
-import { summarizeDiagnoses } from '../diagnosis/diagnose.js';
+import type { Diagnosis, DiagnosisSummary } from '../diagnosis/diagnose.js';
 import { cmd, runButton, withRegion } from './actions.js';
 import { sourceLabel } from './common.js';
 import { esc, inlineCode, truncate } from './escape.js';
@@ -154,9 +153,8 @@ export function taskFailedMessage(job: JobRef, f: TaskFailure, ctx: EventCtx): S
   return message(fallback, blocks);
 }
 
-/** Causes of several diagnoses, grouped by category: the largest groups first, as many as fit. */
-function groupedCauses(diagnoses: Diagnosis[], maxGroups = 5): string[] {
-  const summary = summarizeDiagnoses(diagnoses);
+/** Causes grouped by category (the diagnosis summary): the largest groups first, as many as fit. */
+function groupedCauses(summary: DiagnosisSummary, maxGroups = 5): string[] {
   return summary.groups.slice(0, maxGroups).map((g) => {
     const tables = g.tables.slice(0, 6).map((t) => esc(truncate(t, 50)));
     const more = g.tables.length - tables.length;
@@ -171,13 +169,16 @@ function groupedCauses(diagnoses: Diagnosis[], maxGroups = 5): string[] {
 }
 
 /** Several tasks failed in one cycle: one message, grouped by cause, with Retry failed tasks. */
-export function tasksFailedMessage(job: JobRef, failures: TaskFailure[], ctx: EventCtx): SlackMessage {
-  const diagnoses = failures.map((f) => f.diagnosis);
-  const summary = summarizeDiagnoses(diagnoses);
+export function tasksFailedMessage(
+  job: JobRef,
+  failures: TaskFailure[],
+  summary: DiagnosisSummary,
+  ctx: EventCtx,
+): SlackMessage {
   const blocks: KnownBlock[] = [
     section(`❌ *${exactCount(failures.length)} tasks failed* in job ${jobName(job)}`),
   ];
-  for (const text of groupedCauses(diagnoses)) blocks.push(section(text));
+  for (const text of groupedCauses(summary)) blocks.push(section(text));
   const counted = failures.filter((f) => f.diagnosis.verification);
   if (counted.length) {
     const lines = counted
@@ -202,8 +203,8 @@ export interface SummaryView {
   /** A caveat about the status (MMS's job status contradicted by its tasks). */
   note?: string | null;
   durationMs: number | null;
-  /** Diagnoses of the failed tasks (capped); `undiagnosed` failed tasks beyond them. */
-  diagnoses: Diagnosis[];
+  /** The diagnoses of the failed tasks (capped), summarised; `undiagnosed` failed tasks beyond them. */
+  failures: DiagnosisSummary;
   undiagnosed: number;
   /** null: unknown whether the job verifies. */
   verification: boolean | null;
@@ -221,7 +222,7 @@ function tally(v: SummaryView): {
   const c = v.counts ?? {};
   const total = v.job.taskNum ?? Object.values(c).reduce((n, x) => n + x, 0);
   const done = v.done ?? c['DONE'] ?? v.job.taskDone ?? 0;
-  const failed = v.counts ? FAILED.reduce((n, s) => n + (c[s] ?? 0), 0) : v.diagnoses.length + v.undiagnosed;
+  const failed = v.counts ? FAILED.reduce((n, s) => n + (c[s] ?? 0), 0) : v.failures.total + v.undiagnosed;
   return { done, total, failed, vPassed: c['DONE'] ?? done, vFailed: c['VERIFICATION_FAILED'] ?? 0 };
 }
 
@@ -255,13 +256,12 @@ export function summaryMessage(v: SummaryView, ctx: EventCtx): SlackMessage {
   );
   if (v.note) blocks.push(section(`⚠️ ${esc(truncate(v.note, 500))}`));
   if (t.failed > 0) {
-    const summary = summarizeDiagnoses(v.diagnoses);
     const head =
-      v.diagnoses.length > 0
-        ? `*Failures* — ${esc(summary.text)}${v.undiagnosed > 0 ? ` (+${exactCount(v.undiagnosed)} not diagnosed)` : ''}`
+      v.failures.total > 0
+        ? `*Failures* — ${esc(v.failures.text)}${v.undiagnosed > 0 ? ` (+${exactCount(v.undiagnosed)} not diagnosed)` : ''}`
         : `*Failures* — ${exactCount(t.failed)} tasks; \`/mms diagnose\` reads their logs`;
     blocks.push(section(head));
-    for (const text of groupedCauses(v.diagnoses, 4)) blocks.push(section(text));
+    for (const text of groupedCauses(v.failures, 4)) blocks.push(section(text));
   }
   const buttons: Button[] = [run(ctx, 'Details', cmd.job(ctx.source.id, v.job.id))];
   if (t.failed > 0 || v.job.status === 'FAILED') {
@@ -270,11 +270,7 @@ export function summaryMessage(v: SummaryView, ctx: EventCtx): SlackMessage {
   }
   blocks.push(actions(buttons));
   const why =
-    t.failed > 0 && v.diagnoses.length > 0
-      ? ` (${summarizeDiagnoses(v.diagnoses)
-          .groups.map((g) => g.label)
-          .join(', ')})`
-      : '';
+    t.failed > 0 && v.failures.total > 0 ? ` (${v.failures.groups.map((g) => g.label).join(', ')})` : '';
   const text = ok
     ? `Job ${jobPlain(v.job)} finished: DONE, ${t.done}/${t.total} tasks${took}`
     : `Job ${jobPlain(v.job)} finished: ${v.job.status ?? 'unknown'}, ${t.failed} failed${why} — ${t.done}/${t.total} tasks done${took}`;

@@ -2,7 +2,7 @@
 // to post. Pure (no I/O), so every transition is testable; event keys come from counters in the state, which
 // is committed together with the events.
 
-import type { Diagnosis } from '../diagnosis/diagnose.js';
+import { type Diagnosis, summarizeDiagnoses } from '../diagnosis/diagnose.js';
 import { isJobTerminal, isTaskFailed, type Job, parseMmsTime, type Task } from '../mms/schemas.js';
 import type { Watch } from '../store/watches.js';
 import {
@@ -288,7 +288,7 @@ export function jobStep(w: Watch, prev: JobState, obs: JobObservation, now: numb
       counts: s.counts,
       done,
       durationMs: timing(s, now).elapsedMs ?? mmsDuration(j, now),
-      diagnoses: s.diagnoses.map(asDiagnosis),
+      failures: summarizeDiagnoses(s.diagnoses.map(asDiagnosis)),
       undiagnosed: s.undiagnosed,
       verification: s.job.enableVerification,
       note: s.lag ? lagNote(s.lag, true, s.verdict !== null) : null,
@@ -336,10 +336,14 @@ function announceFailures(s: JobState, found: FailureFound[], ref: JobRef, ctx: 
       });
   } else {
     s.failGroups++;
-    add(`tasks-failed:${s.failGroups}`, tasksFailedMessage(ref, failures, ctx), {
-      kind: 'tasks-failed',
-      count: failures.length,
-    });
+    add(
+      `tasks-failed:${s.failGroups}`,
+      tasksFailedMessage(ref, failures, summarizeDiagnoses(failures.map((f) => f.diagnosis)), ctx),
+      {
+        kind: 'tasks-failed',
+        count: failures.length,
+      },
+    );
   }
 }
 
