@@ -25,7 +25,12 @@ export interface BotOptions {
   /** The clock for expiry, polling and rendering; tests pin it. */
   now?: () => number;
   mms?: Partial<MmsClientsOptions>;
-  slack?: { processBeforeResponse?: boolean; ackBudgetMs?: number; retries?: number };
+  slack?: {
+    processBeforeResponse?: boolean;
+    ackBudgetMs?: number;
+    retries?: number;
+    workLimits?: { concurrency: number; maxWaiting: number };
+  };
   watcher?: Partial<WatcherOptions> & { enabled?: boolean };
   /** Interface to listen on in HTTP mode (tests: 127.0.0.1). */
   host?: string;

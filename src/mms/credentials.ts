@@ -1,7 +1,8 @@
 // Credentials for MMS from the standard Alibaba Cloud chain (env, profile, ECS RAM role, OIDC), via
 // @alicloud/credentials, which refreshes STS credentials itself. Values never leave this module except
-// to pop-core's signer; `describe` reports only whether and where from.
-import CredentialsModule from '@alicloud/credentials';
+// to pop-core's signer; `describe` reports only whether and where from. The package loads on the first
+// use, not at start-up: the bot answers /healthz without it.
+import type CredentialsModule from '@alicloud/credentials';
 import type { PopCredentials } from '@alicloud/pop-core';
 
 export interface CredentialSource {
@@ -10,15 +11,17 @@ export interface CredentialSource {
 }
 
 type CredentialClass = typeof CredentialsModule.default;
-// The package is CommonJS with `exports.default`; under ESM interop the class sits one level down.
-const Credential: CredentialClass =
-  (CredentialsModule as unknown as { default?: CredentialClass }).default ??
-  (CredentialsModule as unknown as CredentialClass);
+
+async function credentialClass(): Promise<CredentialClass> {
+  const mod = (await import('@alicloud/credentials')).default;
+  // The package is CommonJS with `exports.default`; under ESM interop the class sits one level down.
+  return (mod as unknown as { default?: CredentialClass }).default ?? (mod as unknown as CredentialClass);
+}
 
 export function chainCredentials(): CredentialSource {
   let client: InstanceType<CredentialClass> | null = null;
   const load = async () => {
-    client ??= new Credential();
+    client ??= new (await credentialClass())();
     const c = await client.getCredential();
     if (!c.accessKeyId || !c.accessKeySecret) throw new Error('the credential chain returned no AccessKey');
     return c;

@@ -1,6 +1,6 @@
 // One signed ROA call to MMS: pop-core does the signing; this adds what pop-core leaves to the caller
 // (content-type on a body, x-acs-action), parses the envelope, redacts it, classifies errors and retries reads.
-import PopCore from '@alicloud/pop-core';
+import type PopCore from '@alicloud/pop-core';
 import type { z } from 'zod';
 import type { CredentialSource } from './credentials.js';
 import { fromErrorBody, fromThrown, MmsError } from './errors.js';
@@ -49,17 +49,13 @@ export interface Call<S extends z.ZodType> {
 const DEFAULT_RETRY: RetryPolicy = { tries: 4, baseMs: 1000, maxMs: 30_000 };
 
 export class Transport {
-  private readonly roa: InstanceType<typeof PopCore.ROAClient>;
+  /** pop-core loads on the first call, not at start-up: the bot answers /healthz without it. */
+  private roa: Promise<InstanceType<typeof PopCore.ROAClient>> | null = null;
   private readonly retry: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
 
   constructor(private readonly opts: TransportOptions) {
-    this.roa = new PopCore.ROAClient({
-      endpoint: opts.endpoint.replace(/\/+$/, ''),
-      apiVersion: API_VERSION,
-      credentialsProvider: { getCredentials: () => opts.credentials.get() },
-    });
     this.retry = opts.retry ?? DEFAULT_RETRY;
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.random = opts.random ?? Math.random;
@@ -109,7 +105,16 @@ export class Transport {
       body = JSON.stringify(dropUndefined(c.body));
       headers['content-type'] = 'application/json';
     }
-    const raw = await this.roa.request(c.method, c.path, scalarQuery(c.query), body, headers, {
+    this.roa ??= import('@alicloud/pop-core').then(
+      ({ default: Pop }) =>
+        new Pop.ROAClient({
+          endpoint: this.opts.endpoint.replace(/\/+$/, ''),
+          apiVersion: API_VERSION,
+          credentialsProvider: { getCredentials: () => this.opts.credentials.get() },
+        }),
+    );
+    const roa = await this.roa;
+    const raw = await roa.request(c.method, c.path, scalarQuery(c.query), body, headers, {
       timeout: this.opts.timeoutMs ?? 15_000,
     });
     // pop-core returns non-JSON bodies (an HTML 502 page) as a string without throwing.

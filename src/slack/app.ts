@@ -27,6 +27,8 @@ export interface SlackAppDeps extends ActionDeps {
   ackBudgetMs?: number;
   /** Tests: no retries against a failing stand-in. */
   retries?: number;
+  /** Tests: the bounds of the work after acks (default WORK_CONCURRENCY running, WORK_MAX_WAITING waiting). */
+  workLimits?: { concurrency: number; maxWaiting: number };
 }
 
 export interface SlackApp {
@@ -97,7 +99,10 @@ export function createSlackApp(d: SlackAppDeps): SlackApp {
     }
   });
 
-  const work = new WorkQueue(WORK_CONCURRENCY, WORK_MAX_WAITING);
+  const work = new WorkQueue(
+    d.workLimits?.concurrency ?? WORK_CONCURRENCY,
+    d.workLimits?.maxWaiting ?? WORK_MAX_WAITING,
+  );
   registerCommand(app, { ...d, ackBudgetMs: d.ackBudgetMs ?? 0, work });
   registerActions(app, { ...d, work });
   registerMigrateForm(app, d.form);
@@ -139,9 +144,14 @@ export function createSlackApp(d: SlackAppDeps): SlackApp {
   };
 }
 
-/** Commands and run buttons worked on at once after their acks, and how many may wait for a turn. */
+/**
+ * Commands and run buttons worked on at once after their acks, and how many may wait for a turn. Eight
+ * running with MMS reads of a few hundred ms each means the last of 64 waiting is answered within seconds;
+ * past that an immediate "busy" answers better than a late one, and each waiting request holds its whole
+ * payload and Bolt context: the bot's memory high-water mark under a burst follows this bound.
+ */
 const WORK_CONCURRENCY = 8;
-const WORK_MAX_WAITING = 500;
+const WORK_MAX_WAITING = 64;
 
 /** How long stop() waits for listeners still working after their ack. */
 const STOP_WAIT_MS = 8000;

@@ -34,6 +34,8 @@ export async function startHarness(
     slackRetries?: number;
     /** How long a slash command may work before the ack says "working…" (here 2000; the bot's default: 0). */
     ackBudgetMs?: number;
+    /** Bounds of the work after acks (default: the bot's own). */
+    work?: { concurrency: number; maxWaiting: number };
     /** MMS client options over the harness's (fast retries), e.g. a short `timeoutMs`. */
     mms?: { timeoutMs?: number; retry?: { tries: number; baseMs: number; maxMs: number } };
   } = {},
@@ -67,6 +69,7 @@ export async function startHarness(
       // The suites read most answers from the ack body: give the work time to finish before the ack. The
       // bot's own default (0: ack at once unless the answer needs no I/O) is covered in startup.test.ts.
       ackBudgetMs: o.ackBudgetMs ?? 2000,
+      ...(o.work ? { workLimits: o.work } : {}),
     },
     watcher: { enabled: false },
     host: '127.0.0.1',

@@ -31,6 +31,9 @@ const CommandText = z.string().min(1).max(2000);
 type Body = BlockAction<ButtonAction>;
 
 export function registerActions(app: App, d: ActionDeps): void {
+  // Clickers being told "busy" right now: a burst of clicks from one person while the bot is busy gets one
+  // notice at a time, not one Web API call each (which would cost the memory the queue bound saves).
+  const beingTold = new Set<string>();
   app.action<Body>(RUN_ACTION_ID, async ({ ack, body, action, respond, client }) => {
     await ack();
     const text = CommandText.safeParse(action.value);
@@ -41,7 +44,17 @@ export function registerActions(app: App, d: ActionDeps): void {
     if (!channel)
       return void (await tell(d, client, body, 'That button works only on a message in a channel.'));
     d.metrics.commands.inc({ command: commandLabel(text.data) });
-    if (d.work?.full) return void (await tell(d, client, body, BUSY_TEXT));
+    if (d.work?.full) {
+      const who = `${channel}:${body.user.id}`;
+      if (beingTold.has(who)) return;
+      beingTold.add(who);
+      try {
+        await tell(d, client, body, BUSY_TEXT);
+      } finally {
+        beingTold.delete(who);
+      }
+      return;
+    }
     const run = () =>
       d.dispatcher.handle(
         text.data,
