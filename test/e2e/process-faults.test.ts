@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MmsSimulator, startSimulator } from '../../src/sim/index.js';
-import { freePort, startProcess } from '../helpers/process.js';
+import { freePort, startProcess, waitFor } from '../helpers/process.js';
 import { type SlackApiStandIn, startSlackApi } from '../helpers/slack-api.js';
 import { FORM, SlackClient } from '../helpers/slack-requests.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -51,14 +51,7 @@ describe('npm start under hostile signed requests', () => {
       LOG_LEVEL: 'info',
     });
     slack = new SlackClient({ baseUrl: base, signingSecret: 'process-faults-secret', api });
-    const end = Date.now() + 20_000;
-    while (Date.now() < end) {
-      const ok = await fetch(`${base}/healthz`)
-        .then((r) => r.status === 200)
-        .catch(() => false);
-      if (ok) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitFor(async () => (await fetch(`${base}/healthz`)).status === 200, 'healthz 200');
   }, 30_000);
   afterAll(async () => {
     if (proc.child.exitCode === null) {

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MmsSimulator, PLANTED_SECRETS, startSimulator } from '../../src/sim/index.js';
-import { freePort, startProcess } from '../helpers/process.js';
+import { freePort, startProcess, waitFor } from '../helpers/process.js';
 import { type SlackApiStandIn, startSlackApi } from '../helpers/slack-api.js';
 import { CHANNEL, SlackClient } from '../helpers/slack-requests.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -30,15 +30,6 @@ function ensureBuilt(): void {
 }
 
 const run = (env: Record<string, string>) => startProcess(process.execPath, [MAIN], env);
-
-async function waitFor(check: () => boolean | Promise<boolean>, what: string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await Promise.resolve(check()).catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** The `msg` of every JSON log line, in order. */
 function messages(out: string): string[] {

@@ -16,15 +16,13 @@ describe('start-up', () => {
     tmp?.cleanup();
   });
 
-  it('fails with a clear message when Slack rejects the bot token, after one auth.test', async () => {
-    api = await startSlackApi();
-    tmp = tempDir();
-    api.failNext('auth.test', 'invalid_auth');
-    const bot = buildBot({
+  /** A bot with this token whose Slack Web API is at `slackUrl`; it fails fast (no retries). */
+  const botWith = (token: string, slackUrl: string) =>
+    buildBot({
       config: parseConfig({
-        SLACK_BOT_TOKEN: 'xoxb-revoked',
+        SLACK_BOT_TOKEN: token,
         SLACK_SIGNING_SECRET: 's',
-        SLACK_API_URL: api.url,
+        SLACK_API_URL: slackUrl,
         MMS_REGION: 'cn-hangzhou',
         DATABASE_PATH: join(tmp.dir, 'b.db'),
         PORT: '0',
@@ -35,6 +33,12 @@ describe('start-up', () => {
       watcher: { enabled: false },
       host: '127.0.0.1',
     });
+
+  it('fails with a clear message when Slack rejects the bot token, after one auth.test', async () => {
+    api = await startSlackApi();
+    tmp = tempDir();
+    api.failNext('auth.test', 'invalid_auth');
+    const bot = botWith('xoxb-revoked', api.url);
     await expect(bot.start()).rejects.toThrow(
       'Slack did not accept SLACK_BOT_TOKEN (auth.test: invalid_auth)',
     );
@@ -47,21 +51,7 @@ describe('start-up', () => {
     const url = api.url;
     await api.close();
     tmp = tempDir();
-    const bot = buildBot({
-      config: parseConfig({
-        SLACK_BOT_TOKEN: 'xoxb-fine',
-        SLACK_SIGNING_SECRET: 's',
-        SLACK_API_URL: url,
-        MMS_REGION: 'cn-hangzhou',
-        DATABASE_PATH: join(tmp.dir, 'b.db'),
-        PORT: '0',
-      }),
-      logger: createLogger('silent'),
-      credentials: staticCredentials({ accessKeyId: 'k', accessKeySecret: 's' }),
-      slack: { retries: 0 },
-      watcher: { enabled: false },
-      host: '127.0.0.1',
-    });
+    const bot = botWith('xoxb-fine', url);
     const err = await bot.start().then(
       () => null,
       (e: Error) => e,

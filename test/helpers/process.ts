@@ -33,3 +33,17 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** Polls `check` every 50 ms until it holds; throws naming `what` after `ms`. A failing check counts as not yet. */
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  ms = 20_000,
+): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await Promise.resolve(check()).catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
