@@ -36,17 +36,13 @@ export function registerCommand(app: App, d: CommandDeps): void {
       ),
     );
     const early = await Promise.race([work, d.ackBudgetMs > 0 ? delay(d.ackBudgetMs) : nextTurn()]);
-    if (early) {
+    if (early)
       await ack(early.kind === 'reply' ? { response_type: 'ephemeral', ...early.message } : undefined);
-      d.metrics.commands.inc({ command: commandLabel(command.text) });
-      return;
-    }
-    await ack(
-      d.ackBudgetMs > 0
-        ? { response_type: 'ephemeral', text: ':hourglass_flowing_sand: Working on it…' }
-        : undefined,
-    );
+    else if (d.ackBudgetMs > 0)
+      await ack({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: Working on it…' });
+    else await ack();
     d.metrics.commands.inc({ command: commandLabel(command.text) });
+    if (early) return;
     const answer = await work;
     if (answer.kind === 'reply') await respond({ response_type: 'ephemeral', ...answer.message });
   });
