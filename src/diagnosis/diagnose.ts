@@ -433,7 +433,6 @@ function baseVars(task: Task, ctx: DiagnosisContext, counts: VerificationCounts 
     dstSchema,
     dstTable,
     targetSchema: dstProject ? join(dstProject, dstSchema) : undefined,
-    partition: str(task.partition) || undefined,
     source: ctx?.source ? arg(str(ctx.source)) : undefined,
     region: str(ctx?.region) || undefined,
     job: str(task.jobName) || (num(task.jobId) !== null ? String(num(task.jobId)) : undefined),

@@ -4,7 +4,7 @@
 //
 // Templates (cause, fix, command, link) take `{name}` variables:
 //   {table} source `db.table` · {db} · {srcTable} · {target} `project[.schema].table` · {dstProject} ·
-//   {dstSchema} · {targetSchema} `project[.schema]` · {dstTable} · {partition} · {source} (the data source's
+//   {dstSchema} · {targetSchema} `project[.schema]` · {dstTable} · {source} (the data source's
 //   name, quoted if it has spaces) · {region} · {job} · {task} · {status} · {phase} `SCHEMA|DATA|VERIFICATION` ·
 //   {phaseText} `the data phase` · {systemLabel} · {srcCount} {dstCount} {diffText} (verification counts) ·
 //   {host} {appId} {path} {accountId} (found anywhere in the decisive entry) ·

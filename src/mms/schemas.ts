@@ -217,14 +217,6 @@ export const Job = z.looseObject({
   createTime: Time,
   /** When MMS should run it (earlier = higher priority), as the job was created with it. */
   eta: Time,
-  /** Not in the models: never required, never relied on. */
-  timerId: OptId,
-  /** Not in the models. */
-  updateTime: Time,
-  /** Not in the models. */
-  startTime: Time,
-  /** Not in the models. */
-  endTime: Time,
   /** An object in the examples; a JSON string is accepted and parsed. */
   config: z
     .preprocess(
@@ -258,10 +250,6 @@ export const Task = z.looseObject({
   startTime: Time,
   endTime: Time,
   createTime: Time,
-  /** Not in the models: a task's partition scope is in its job's config (`partitionFilters`). */
-  partition: Str,
-  /** Not in the models. */
-  updateTime: Time,
 });
 export type Task = z.infer<typeof Task>;
 

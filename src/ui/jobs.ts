@@ -142,10 +142,6 @@ export function jobMessage(
   );
   if (counts) blocks.push(section(`*Tasks by status*: ${countsText(counts)}`));
   const times: Array<[string, string]> = [['Created', timeText(job.createTime)]];
-  if (job.updateTime) times.push(['Updated', timeText(job.updateTime)]);
-  if (job.startTime) times.push(['Started', timeText(job.startTime)]);
-  if (job.endTime) times.push(['Ended', timeText(job.endTime)]);
-  if (job.timerId !== null && job.timerId !== undefined) times.push(['Timer', inlineCode(`#${job.timerId}`)]);
   blocks.push(...fields(times));
   const options = optionsText(job.config);
   if (options) blocks.push(section(`*Options*\n${options}`));
