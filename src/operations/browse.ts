@@ -22,6 +22,7 @@ import type { ReadOp } from './types.js';
 
 export const regions: ReadOp<Record<string, never>> = {
   kind: 'read',
+  local: true,
   spec: {
     name: 'regions',
     group: 'Admin',

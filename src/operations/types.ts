@@ -55,6 +55,8 @@ interface OpBase<P> {
 
 export interface ReadOp<P = unknown> extends OpBase<P> {
   kind: 'read';
+  /** Answers from the bot's own state (no MMS, no Slack call), so the answer can go in the ack. */
+  local?: true;
   run(ctx: OpContext, p: P): Promise<SlackMessage>;
 }
 

@@ -71,6 +71,7 @@ export const unwatch: ReadOp<z.infer<typeof Params>> = {
 
 export const watching: ReadOp<Record<string, never>> = {
   kind: 'read',
+  local: true,
   spec: {
     name: 'watching',
     group: 'Notifications',
@@ -86,6 +87,7 @@ export const watching: ReadOp<Record<string, never>> = {
 
 export const status: ReadOp<Record<string, never>> = {
   kind: 'read',
+  local: true,
   spec: {
     name: 'status',
     group: 'Notifications',

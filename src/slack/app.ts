@@ -2,7 +2,7 @@
 // app token is set. Listeners are registered by kind from their own modules. Prometheus metrics are served
 // on their own port (metrics.ts), never on the one Slack calls.
 import type { Server } from 'node:http';
-import { App, type CustomRoute, HTTPReceiver } from '@slack/bolt';
+import { App, type CustomRoute } from '@slack/bolt';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
@@ -11,8 +11,8 @@ import { type ActionDeps, registerActions } from './listeners/actions.js';
 import { registerCommand } from './listeners/command.js';
 import { type FormDeps, registerMigrateForm } from './listeners/form.js';
 import { type HomeDeps, registerHome } from './listeners/home.js';
-import { guardReceiver } from './receiver.js';
-import { WorkQueue } from './work-queue.js';
+import { guardedReceiver } from './receiver.js';
+import { AckGauge, WorkQueue } from './work-queue.js';
 
 export interface SlackAppDeps extends ActionDeps {
   config: Config;
@@ -52,17 +52,19 @@ export function createSlackApp(d: SlackAppDeps): SlackApp {
     },
   ];
   const socketMode = Boolean(config.slack.appToken);
+  // With processBeforeResponse (tests) a request is answered only after its work: nothing for work to yield to.
+  const acks = d.processBeforeResponse ? undefined : new AckGauge();
   const logger = boltLogger(d.logger);
   const receiver = socketMode
     ? undefined
-    : guardReceiver(
-        new HTTPReceiver({
+    : guardedReceiver(
+        {
           signingSecret: config.slack.signingSecret!,
           processBeforeResponse: d.processBeforeResponse ?? false,
           customRoutes: routes,
           logger,
-        }),
-        { signingSecret: config.slack.signingSecret!, log: d.logger },
+        },
+        { log: d.logger, acks },
       );
   const app = new App({
     token: config.slack.botToken,
@@ -102,6 +104,7 @@ export function createSlackApp(d: SlackAppDeps): SlackApp {
   const work = new WorkQueue(
     d.workLimits?.concurrency ?? WORK_CONCURRENCY,
     d.workLimits?.maxWaiting ?? WORK_MAX_WAITING,
+    { acks, maxDeferMs: WORK_MAX_DEFER_MS, perSecond: acks ? WORK_PER_SECOND : undefined },
   );
   registerCommand(app, { ...d, ackBudgetMs: d.ackBudgetMs ?? 0, work });
   registerActions(app, { ...d, work });
@@ -152,6 +155,13 @@ export function createSlackApp(d: SlackAppDeps): SlackApp {
  */
 const WORK_CONCURRENCY = 8;
 const WORK_MAX_WAITING = 64;
+/** Under a flood, the longest a command's work waits for the acks to clear (response_url lasts 30 min). */
+const WORK_MAX_DEFER_MS = 2000;
+/**
+ * Commands started per second after their acks. Far above what a team types or clicks; under a flood it
+ * bounds the MMS calls and response posts the acks compete with, and the rest is refused at once.
+ */
+const WORK_PER_SECOND = 25;
 
 /** How long stop() waits for listeners still working after their ack. */
 const STOP_WAIT_MS = 8000;

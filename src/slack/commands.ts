@@ -179,7 +179,20 @@ const GROUPS: CommandSpec['group'][] = [
   'Admin',
 ];
 
+/** Help is the same for everyone and never changes while the bot runs: drawn once per topic. */
+const helpDrawn = new Map<string, SlackMessage>();
+
 export function helpMessage(topic?: string): SlackMessage {
+  const key = topic?.toLowerCase() ?? 'help';
+  let m = helpDrawn.get(key);
+  if (!m) {
+    m = drawHelp(topic);
+    helpDrawn.set(key, m);
+  }
+  return m;
+}
+
+function drawHelp(topic?: string): SlackMessage {
   if (topic && topic !== 'help') {
     const op = findOp(topic.toLowerCase());
     if (!op) {

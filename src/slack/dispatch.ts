@@ -15,7 +15,7 @@ import { ambiguousMessage, errorMessage } from '../ui/errors.js';
 import { mdLink, mentionUser } from '../ui/escape.js';
 import { context } from '../ui/kit.js';
 import { type RenderCtx, renderContext, type SlackMessage } from '../ui/types.js';
-import { helpMessage, parseCommand, tokenize, unescapeSlack } from './commands.js';
+import { helpMessage, type ParsedCommand, parseCommand, tokenize, unescapeSlack } from './commands.js';
 
 export interface Requester {
   user: string;
@@ -27,6 +27,12 @@ export interface Requester {
 
 /** What a dispatch produced: a message for the requester alone, or nothing (it posted on its own). */
 export type Answer = { kind: 'reply'; message: SlackMessage } | { kind: 'posted' } | { kind: 'modal' };
+
+/** A parsed command, ready to run. */
+export interface Prepared {
+  local: boolean;
+  run: () => Promise<Answer>;
+}
 
 export interface DispatchDeps {
   services: Services;
@@ -71,23 +77,43 @@ export class Dispatcher {
   }
 
   async handle(text: string, who: Requester, client: WebClient): Promise<Answer> {
-    let region = this.defaultRegion;
+    return this.prepare(text, who, client).run();
+  }
+
+  /**
+   * Parses `text` at once and says whether its answer needs the network: help, a usage error and what the
+   * bot's own database holds are `local` (ready for the ack); everything else waits on MMS or Slack.
+   */
+  prepare(text: string, who: Requester, client: WebClient): Prepared {
+    let parsed: ParsedCommand;
     try {
-      const parsed = parseCommand(text, this.defaultRegion);
-      if (parsed.kind === 'help') return reply(helpMessage(parsed.topic));
-      region = parsed.region;
-      const ctx = this.context(region, who);
-      if (parsed.op.kind === 'read') return reply(await parsed.op.run(ctx, parsed.params));
-      const op = parsed.op;
-      const form = this.d.forms?.[op.name];
-      if (form && who.triggerId && op.opensForm?.(parsed.params)) {
-        await form(client, ctx, parsed.params, who.triggerId);
-        return { kind: 'modal' };
+      parsed = parseCommand(text, this.defaultRegion);
+      if (parsed.kind === 'help') {
+        const answer = reply(helpMessage(parsed.topic));
+        return { local: true, run: async () => answer };
       }
-      return await this.requestWrite(ctx, op, parsed.params, who, client);
     } catch (e) {
-      return reply(this.failure(e, region, text));
+      const answer = reply(this.failure(e, this.defaultRegion, text));
+      return { local: true, run: async () => answer };
     }
+    const { op, params, region } = parsed;
+    return {
+      local: op.kind === 'read' && op.local === true,
+      run: async () => {
+        try {
+          const ctx = this.context(region, who);
+          if (op.kind === 'read') return reply(await op.run(ctx, params));
+          const form = this.d.forms?.[op.name];
+          if (form && who.triggerId && op.opensForm?.(params)) {
+            await form(client, ctx, params, who.triggerId);
+            return { kind: 'modal' };
+          }
+          return await this.requestWrite(ctx, op, params, who, client);
+        } catch (e) {
+          return reply(this.failure(e, region, text));
+        }
+      },
+    };
   }
 
   /** Validates where the write was asked, stores the plan, and posts the card in the channel. */

@@ -36,4 +36,31 @@ describe('more requests than the bot works on at once', () => {
       await h.close();
     }
   });
+
+  it('as production runs, a flood is acked at once: reads start at most 25 a second, the rest is refused "busy", and every read taken is answered', async () => {
+    const h = await startHarness({ ackFirst: true });
+    try {
+      h.sim.resetCalls();
+      const flood = await Promise.all(Array.from({ length: 150 }, () => h.slack.command(`jobs ${HIVE}`)));
+      expect(flood.map((r) => r.status)).toEqual(flood.map(() => 200));
+      const busy = flood.filter((r) => textOf(r.body) === BUSY_TEXT);
+      const taken = flood.filter((r) => textOf(r.body) !== BUSY_TEXT);
+      // The bot holds 8 running and 64 waiting (more are taken as the first finish); the rest is refused.
+      expect(busy.length).toBeGreaterThan(0);
+      expect(taken.length).toBeGreaterThan(50);
+      for (const r of taken) expect(r.body).toBe(''); // acked before any of its work
+      for (const r of taken) {
+        const path = new URL(r.responseUrl!).pathname;
+        const answer = await h.api.waitForResponse((x) => x.path === path, 15_000);
+        expect(textOf(answer.body)).toContain('Jobs of hive-prod');
+      }
+      const reads = h.sim.calls.filter((c) => c.action === 'ListMmsJobs');
+      expect(reads.length).toBe(taken.length);
+      // A second's worth starts at once, then 25 a second: the last can start no sooner than this.
+      const span = reads.at(-1)!.at - reads[0]!.at;
+      expect(span).toBeGreaterThanOrEqual(((taken.length - 25) / 25) * 1000 - 50);
+    } finally {
+      await h.close();
+    }
+  }, 30_000);
 });

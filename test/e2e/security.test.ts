@@ -99,6 +99,18 @@ describe('signing', () => {
     nothingRan(calls, responses);
   });
 
+  it("Slack's SSL check is answered 200 unsigned, and a command smuggled into it does not run", async () => {
+    const [calls, responses] = [h.api.calls.length, h.api.responses.length];
+    const check = await h.slack.raw('ssl_check=1&token=x', { 'content-type': FORM });
+    expect(check.status).toBe(200);
+    expect(check.body).toBe('');
+    const smuggled = `ssl_check=1&${commandBody(`stop ${HIVE} 3`, h.api.responseUrl())}`;
+    const r = await h.slack.raw(smuggled, { 'content-type': FORM });
+    expect(r.status).toBe(200);
+    expect(r.body).toBe('');
+    nothingRan(calls, responses);
+  });
+
   it('a timestamp more than 5 minutes in the future → 401 (the window holds both ways)', async () => {
     const [calls, responses] = [h.api.calls.length, h.api.responses.length];
     const body = commandBody('sources', h.api.responseUrl());

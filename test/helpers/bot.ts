@@ -34,6 +34,8 @@ export async function startHarness(
     slackRetries?: number;
     /** How long a slash command may work before the ack says "working…" (here 2000; the bot's default: 0). */
     ackBudgetMs?: number;
+    /** As production runs: every request answered at once, its work after (and yielding to) the acks. */
+    ackFirst?: boolean;
     /** Bounds of the work after acks (default: the bot's own). */
     work?: { concurrency: number; maxWaiting: number };
     /** MMS client options over the harness's (fast retries), e.g. a short `timeoutMs`. */
@@ -64,11 +66,11 @@ export async function startHarness(
     now: o.now,
     mms: { retry: { tries: 2, baseMs: 1, maxMs: 5 }, ...o.mms },
     slack: {
-      processBeforeResponse: true,
+      processBeforeResponse: !o.ackFirst,
       retries: o.slackRetries ?? 0,
       // The suites read most answers from the ack body: give the work time to finish before the ack. The
       // bot's own default (0: ack at once unless the answer needs no I/O) is covered in startup.test.ts.
-      ackBudgetMs: o.ackBudgetMs ?? 2000,
+      ackBudgetMs: o.ackFirst ? 0 : (o.ackBudgetMs ?? 2000),
       ...(o.work ? { workLimits: o.work } : {}),
     },
     watcher: { enabled: false },

@@ -1,7 +1,7 @@
 // The queue that bounds the work after acks: never more running than its slots, first come first served,
 // and `full` once the waiting list is full too.
 import { describe, expect, it } from 'vitest';
-import { WorkQueue } from '../../src/slack/work-queue.js';
+import { AckGauge, WorkQueue } from '../../src/slack/work-queue.js';
 
 function gate() {
   let open!: () => void;
@@ -42,5 +42,58 @@ describe('WorkQueue', () => {
     const q = new WorkQueue(1, 1);
     await expect(q.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(await q.run(async () => 'next')).toBe('next');
+  });
+
+  it('work waits while requests wait for their acks, and starts when the last ack is sent', async () => {
+    const acks = new AckGauge();
+    const q = new WorkQueue(2, 2, { acks, maxDeferMs: 60_000 });
+    const leave = acks.enter();
+    const started: string[] = [];
+    const job = q.run(async () => started.push('job'));
+    await new Promise((r) => setImmediate(r));
+    expect(started).toEqual([]);
+    leave();
+    leave(); // twice is once
+    expect(acks.pending).toBe(0);
+    await job;
+    expect(started).toEqual(['job']);
+  });
+
+  it('work that runs before its own ack does not yield to acks', async () => {
+    const acks = new AckGauge();
+    const q = new WorkQueue(2, 2, { acks, maxDeferMs: 60_000 });
+    acks.enter();
+    const started: string[] = [];
+    void q.run(async () => started.push('urgent'), { yieldToAcks: false });
+    expect(started).toEqual(['urgent']);
+  });
+
+  it('under a steady stream of requests a job waits at most maxDeferMs', async () => {
+    let now = 0;
+    const acks = new AckGauge();
+    const q = new WorkQueue(1, 4, { acks, maxDeferMs: 20, now: () => now });
+    acks.enter(); // never answered: the stream never pauses
+    const started: number[] = [];
+    const jobs = [0, 1].map((i) => q.run(async () => void started.push(i)));
+    now = 19;
+    await new Promise((r) => setTimeout(r, 40));
+    expect(started).toEqual([]);
+    now = 20;
+    await jobs[0];
+    expect(started[0]).toBe(0);
+    // The second arrived at the same time: it has waited long enough too, and starts when the slot frees.
+    await jobs[1];
+    expect(started).toEqual([0, 1]);
+  });
+
+  it('with nothing to wait for a job starts synchronously, and full counts what runs and waits', () => {
+    const acks = new AckGauge();
+    const q = new WorkQueue(1, 1, { acks });
+    const started: number[] = [];
+    void q.run(() => new Promise(() => started.push(0)));
+    expect(started).toEqual([0]);
+    expect(q.full).toBe(false);
+    void q.run(() => new Promise(() => started.push(1)));
+    expect(q.full).toBe(true);
   });
 });

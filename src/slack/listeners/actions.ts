@@ -30,10 +30,13 @@ const CommandText = z.string().min(1).max(2000);
 
 type Body = BlockAction<ButtonAction>;
 
+/** How often one person in one channel is told "busy" while their clicks are being refused. */
+const BUSY_NOTICE_MS = 10_000;
+
 export function registerActions(app: App, d: ActionDeps): void {
-  // Clickers being told "busy" right now: a burst of clicks from one person while the bot is busy gets one
-  // notice at a time, not one Web API call each (which would cost the memory the queue bound saves).
-  const beingTold = new Set<string>();
+  // When each clicker was last told "busy": a burst of clicks from one person while the bot is busy gets one
+  // notice every BUSY_NOTICE_MS, not one Web API call each (which would cost what shedding the work saves).
+  const told = new Map<string, number>();
   app.action<Body>(RUN_ACTION_ID, async ({ ack, body, action, respond, client }) => {
     await ack();
     const text = CommandText.safeParse(action.value);
@@ -46,14 +49,11 @@ export function registerActions(app: App, d: ActionDeps): void {
     d.metrics.commands.inc({ command: commandLabel(text.data) });
     if (d.work?.full) {
       const who = `${channel}:${body.user.id}`;
-      if (beingTold.has(who)) return;
-      beingTold.add(who);
-      try {
-        await tell(d, client, body, BUSY_TEXT);
-      } finally {
-        beingTold.delete(who);
-      }
-      return;
+      const now = Date.now();
+      if (now - (told.get(who) ?? Number.NEGATIVE_INFINITY) < BUSY_NOTICE_MS) return;
+      if (told.size >= 1000) for (const [k, at] of told) if (now - at >= BUSY_NOTICE_MS) told.delete(k);
+      told.set(who, now);
+      return void (await tell(d, client, body, BUSY_TEXT));
     }
     const run = () =>
       d.dispatcher.handle(

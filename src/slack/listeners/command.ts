@@ -1,6 +1,7 @@
 // `/mms`: an answer that needs no I/O (help, a usage error, what SQLite holds) goes in the ack; anything that
-// waits on MMS or Slack is acked at once and answered through response_url, so Slack's 3 s clock never
-// depends on MMS. Tests may give the work a budget before the ack ("working…" when it runs out).
+// waits on MMS or Slack is acked at once, before any of its work, and answered through response_url, so
+// Slack's 3 s clock never depends on MMS. Tests may give the work a budget before the ack ("working…" when
+// it runs out).
 import type { App } from '@slack/bolt';
 import type { Metrics } from '../../metrics.js';
 import { commandLabel } from '../commands.js';
@@ -21,38 +22,44 @@ export const BUSY_TEXT =
 
 export function registerCommand(app: App, d: CommandDeps): void {
   app.command('/mms', async ({ command, ack, respond, client }) => {
-    if (d.work.full) return void (await ack({ response_type: 'ephemeral', text: BUSY_TEXT }));
-    const work = d.work.run(() =>
-      d.dispatcher.handle(
-        command.text,
-        {
-          user: command.user_id,
-          channel: command.channel_id,
-          team: command.team_id,
-          responseUrl: command.response_url,
-          triggerId: command.trigger_id,
-        },
-        client,
-      ),
+    const job = d.dispatcher.prepare(
+      command.text,
+      {
+        user: command.user_id,
+        channel: command.channel_id,
+        team: command.team_id,
+        responseUrl: command.response_url,
+        triggerId: command.trigger_id,
+      },
+      client,
     );
-    const early = await Promise.race([work, d.ackBudgetMs > 0 ? delay(d.ackBudgetMs) : nextTurn()]);
-    if (early)
-      await ack(early.kind === 'reply' ? { response_type: 'ephemeral', ...early.message } : undefined);
-    else if (d.ackBudgetMs > 0)
-      await ack({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: Working on it…' });
-    else await ack();
-    d.metrics.commands.inc({ command: commandLabel(command.text) });
-    if (early) return;
-    const answer = await work;
+    const counted = () => d.metrics.commands.inc({ command: commandLabel(command.text) });
+    if (job.local) {
+      const answer = await job.run();
+      await ack(answer.kind === 'reply' ? { response_type: 'ephemeral', ...answer.message } : undefined);
+      return counted();
+    }
+    if (d.work.full) return void (await ack({ response_type: 'ephemeral', text: BUSY_TEXT }));
+    let answer: Answer;
+    if (d.ackBudgetMs > 0) {
+      // The work starts before the ack, so it must not wait for acks to clear.
+      const work = d.work.run(job.run, { yieldToAcks: false });
+      const early = await Promise.race([work, delay(d.ackBudgetMs)]);
+      if (early)
+        await ack(early.kind === 'reply' ? { response_type: 'ephemeral', ...early.message } : undefined);
+      else await ack({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: Working on it…' });
+      counted();
+      if (early) return;
+      answer = await work;
+    } else {
+      await ack();
+      counted();
+      answer = await d.work.run(job.run);
+    }
     if (answer.kind === 'reply') await respond({ response_type: 'ephemeral', ...answer.message });
   });
 }
 
 function delay(ms: number): Promise<Answer | null> {
   return new Promise((resolve) => setTimeout(() => resolve(null), ms).unref());
-}
-
-/** Resolves after the pending microtasks: work that awaited only promises already settled has finished. */
-function nextTurn(): Promise<null> {
-  return new Promise((resolve) => setImmediate(() => resolve(null)));
 }
