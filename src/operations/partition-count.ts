@@ -6,6 +6,7 @@ import { MmsError } from '../mms/errors.js';
 import {
   compilePartitionFilter,
   PartitionFilterError,
+  type PartitionPredicate,
   parsePartitionValue,
 } from '../mms/partition-filter.js';
 import type { Partition, Table } from '../mms/schemas.js';
@@ -43,6 +44,12 @@ const couldNot = (why: string): PartitionCount => ({
   nothing: false,
 });
 
+const couldNotMms = (why: string): PartitionCount => ({
+  value: `could not check (MMS: ${why})`,
+  empty: [],
+  nothing: false,
+});
+
 /** The listing would go past the partitions or the pages a plan reads. */
 class OverBudget extends Error {}
 
@@ -68,17 +75,16 @@ function columnsOf(t: Table, parts: readonly Partition[] | null): string[] | nul
   return [...new Set(parts.flatMap((p) => Object.keys(parsePartitionValue(p.value))))];
 }
 
-/** The reason a filter was not read, for the card; null for anything but the grammar's own errors. */
-function filterProblem(e: unknown, table: string): string | null {
-  if (!(e instanceof PartitionFilterError)) return null;
-  return e.column !== undefined
-    ? `${truncate(table, 60)}: ${truncate(e.reason, 200)}`
-    : `the filter does not read as MMS's syntax here (${truncate(e.reason, 120)}); MMS judges it when the job is created`;
-}
-
-function mmsReason(e: unknown): string {
-  if (e instanceof MmsError) return `MMS: ${truncate(e.code ? `${e.code}, ${e.message}` : e.message, 120)}`;
-  return truncate(e instanceof Error ? e.message : String(e), 120);
+/** The filter compiled for one table's columns, or what the card says when it does not compile. */
+function compileFor(filter: string, table: string, columns: readonly string[]): PartitionPredicate | string {
+  try {
+    return compilePartitionFilter(filter, columns);
+  } catch (e) {
+    if (!(e instanceof PartitionFilterError)) throw e;
+    return e.column !== undefined
+      ? `${truncate(table, 60)}: ${truncate(e.reason, 200)}`
+      : `the filter does not read as MMS's syntax here (${truncate(e.reason, 120)}); MMS judges it when the job is created`;
+  }
 }
 
 /**
@@ -103,56 +109,45 @@ export async function countPartitions(
   // A filter our grammar cannot read fails the same way on every table: say so before listing anything.
   for (const t of tables) {
     const cols = columnsOf(t, null);
-    if (!cols) continue;
-    try {
-      compilePartitionFilter(filter, cols);
-    } catch (e) {
-      const problem = filterProblem(e, t.name);
-      if (problem) return couldNot(problem);
-      throw e;
-    }
+    const compiled = cols ? compileFor(filter, t.name, cols) : null;
+    if (typeof compiled === 'string') return couldNot(compiled);
   }
 
   let pagesLeft = L.pages;
   let budget = L.partitions;
   const per: Array<{ name: string; matched: Partition[]; total: number }> = [];
-  try {
-    for (const t of tables) {
-      const parts = (
-        await listAll(
-          (pg) => {
-            if (pagesLeft-- <= 0) throw new OverBudget(`more than ${L.pages} pages of partitions to read`);
-            return ctx.mms.listPartitions(sourceId, { dbName, tableId: t.id, ...pg });
-          },
-          { pageSize: L.pageSize, max: budget + 1 },
-        )
-      ).filter((p) => p.tableId == null || p.tableId === t.id);
-      if (parts.length > budget)
-        throw new OverBudget(`more than ${exactCount(L.partitions)} partitions to read`);
-      budget -= parts.length;
-      const cols = columnsOf(t, parts) ?? [];
-      let pred: ReturnType<typeof compilePartitionFilter>;
-      try {
-        pred = compilePartitionFilter(filter, cols);
-      } catch (e) {
-        // A table with no partitions has no columns to name: nothing to match, not a wrong filter.
-        if (parts.length === 0 && e instanceof PartitionFilterError && e.column !== undefined) {
-          per.push({ name: t.name, matched: [], total: 0 });
-          continue;
-        }
-        const problem = filterProblem(e, t.name);
-        if (problem) return couldNot(problem);
-        throw e;
-      }
-      per.push({
-        name: t.name,
-        matched: parts.filter((p) => pred(parsePartitionValue(p.value))),
-        total: parts.length,
-      });
+  for (const t of tables) {
+    let parts: Partition[];
+    try {
+      parts = await listAll(
+        (pg) => {
+          if (pagesLeft-- <= 0) throw new OverBudget(`more than ${L.pages} pages of partitions to read`);
+          return ctx.mms.listPartitions(sourceId, { dbName, tableId: t.id, ...pg });
+        },
+        { pageSize: L.pageSize, max: budget + 1 },
+      );
+    } catch (e) {
+      if (e instanceof OverBudget) return notCounted(`${e.message} when the card is made`);
+      if (e instanceof MmsError)
+        return couldNotMms(truncate(e.code ? `${e.code}, ${e.message}` : e.message, 120));
+      throw e;
     }
-  } catch (e) {
-    if (e instanceof OverBudget) return notCounted(`${e.message} when the card is made`);
-    return { value: `could not check (${mmsReason(e)})`, empty: [], nothing: false };
+    parts = parts.filter((p) => p.tableId == null || p.tableId === t.id);
+    if (parts.length > budget)
+      return notCounted(`more than ${exactCount(L.partitions)} partitions to read when the card is made`);
+    budget -= parts.length;
+    // A table without partitions has no columns to name: nothing to match, not a wrong filter.
+    if (parts.length === 0 && !columnsOf(t, null)) {
+      per.push({ name: t.name, matched: [], total: 0 });
+      continue;
+    }
+    const pred = compileFor(filter, t.name, columnsOf(t, parts) ?? []);
+    if (typeof pred === 'string') return couldNot(pred);
+    per.push({
+      name: t.name,
+      matched: parts.filter((p) => pred(parsePartitionValue(p.value))),
+      total: parts.length,
+    });
   }
 
   const matched = per.flatMap((p) => p.matched);
