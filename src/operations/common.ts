@@ -186,3 +186,9 @@ export async function lastScanState(
   const scan = await lastScan(ctx, s);
   return scan ? { scan, state: scanState(scan) } : null;
 }
+
+/** The sum of the values MMS reported; null when it reported none. */
+export function sumOf(values: Array<number | null | undefined>): number | null {
+  const known = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  return known.length ? known.reduce((a, b) => a + b, 0) : null;
+}

@@ -16,7 +16,9 @@ import {
   db as resolveDbArg,
   source,
   sourcePos,
+  sumOf,
 } from './common.js';
+import { countPartitions, listWithMore } from './partition-count.js';
 import type { FlagSpec, OpContext, Plan } from './types.js';
 import { UsageError, type WriteOp } from './types.js';
 
@@ -102,8 +104,12 @@ interface Scope {
   warnings: string[];
 }
 
-/** Resolves and checks everything a job or timer will name; throws a UsageError on the first problem. */
-async function checkScope(ctx: OpContext, o: ScopeFlags): Promise<Scope> {
+/**
+ * Resolves and checks everything a job or timer will name; throws a UsageError on the first problem.
+ * `countFilter`: count the partitions a `--partitions` filter matches now (a job's card; a timer's filter
+ * is about partitions still to come).
+ */
+async function checkScope(ctx: OpContext, o: ScopeFlags, countFilter = false): Promise<Scope> {
   if (!o.source)
     throw new UsageError(
       'missing <source>: a data source name or id',
@@ -204,6 +210,17 @@ async function checkScope(ctx: OpContext, o: ScopeFlags): Promise<Scope> {
       },
     );
 
+  const count =
+    countFilter && o.partitions && o.tables
+      ? await countPartitions(
+          ctx,
+          s.id,
+          d.name,
+          o.tables.map((n) => all.find((t) => t.name === n)!),
+          o.partitions,
+        )
+      : null;
+
   const opts = options(o);
   const scope = o.tables ? (o.partitions ? 'Partitions' : 'Tables') : 'Database';
   const target = d.dstProjectName ?? s.dstProject ?? '(source default)';
@@ -245,6 +262,7 @@ async function checkScope(ctx: OpContext, o: ScopeFlags): Promise<Scope> {
   if (o.include) params.push({ label: 'Whitelist (--include)', value: o.include.join(', ') });
   if (o.exclude) params.push({ label: 'Blacklist (--exclude)', value: o.exclude.join(', ') });
   if (o.partitions) params.push({ label: 'Partition filter', value: o.partitions });
+  if (count) params.push({ label: 'Partitions matching the filter', value: count.value });
   params.push(
     { label: 'Schema migration', value: onOff(opts.enableSchemaMigration) },
     { label: 'Data migration', value: onOff(opts.enableDataMigration) },
@@ -265,6 +283,14 @@ async function checkScope(ctx: OpContext, o: ScopeFlags): Promise<Scope> {
     );
   if (o.include && o.exclude)
     warnings.push('Both --include and --exclude are set: MMS applies only the blacklist.');
+  if (count?.nothing)
+    warnings.unshift(
+      `The filter matches no partition of ${listWithMore(count.empty)}: the job would copy nothing.`,
+    );
+  else if (count?.empty.length)
+    warnings.push(
+      `The filter matches no partition of ${listWithMore(count.empty)}: the job copies no data of ${count.empty.length === 1 ? 'that table' : 'those tables'}.`,
+    );
   return { source: s, db: d, tableCount, params, warnings };
 }
 
@@ -273,12 +299,6 @@ const zoneOf = (ctx: OpContext) => {
   const zone = regionZone(ctx.region);
   return `(${zone}, ${utcOffset(zone, ctx.now)})`;
 };
-
-/** The sum of the values MMS reported; null when it reported none. */
-function sumOf(values: Array<number | null | undefined>): number | null {
-  const known = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
-  return known.length ? known.reduce((a, b) => a + b, 0) : null;
-}
 
 const stamp = (d: Date) => d.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '_');
 
@@ -312,7 +332,7 @@ export const migrate: WriteOp<ScopeFlags, JobPayload> = {
   // `migrate` or `migrate <source>` with nothing else opens the form.
   opensForm: (o) => Object.entries(o).every(([k, v]) => k === 'source' || v === undefined || v === false),
   async plan(ctx, o): Promise<Plan<JobPayload>> {
-    const scope = await checkScope(ctx, o);
+    const scope = await checkScope(ctx, o, true);
     const name = o.name ?? `${scope.db.name}_${stamp(ctx.now)}`;
     const spec: JobSpec = {
       name,

@@ -1,9 +1,9 @@
 // Turns source/db/table specs into inventory records with plausible numbers (rows, sizes, DDL times,
 // columns), all drawn from the model's seeded generator.
+import { parsePartitionValue } from '../mms/partition-filter.js';
 import { configCatalog } from './config-items.js';
 import { invalid } from './errors.js';
 import type { MmsModel } from './model.js';
-import { parsePartitionValue } from './partition-filter.js';
 import { DAY } from './time.js';
 import type { Column, DbRec, DbSpec, SourceRec, SourceSpec, TableRec, TableSpec } from './types.js';
 

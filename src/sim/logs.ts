@@ -1,6 +1,6 @@
 // Task log lines and the SQL MMS shows in them (`action`): DDL on the target, the copy, the counts.
+import { parsePartitionValue } from '../mms/partition-filter.js';
 import type { MmsModel } from './model.js';
-import { parsePartitionValue } from './partition-filter.js';
 import type { PartitionRec, SourceRec, TableRec, TaskRec } from './types.js';
 
 export function addTaskLog(m: MmsModel, task: TaskRec, status: string, action: string, msg: string): void {

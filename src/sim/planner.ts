@@ -1,9 +1,9 @@
 // From a CreateMmsJob body to a plan (which tables and partitions, which phases) and from a plan to a
 // job with one task per table (or table plus partition set).
+import { compilePartitionFilter, parsePartitionValue } from '../mms/partition-filter.js';
 import { invalid } from './errors.js';
 import type { MmsModel } from './model.js';
 import type { BodyParams } from './params.js';
-import { compilePartitionFilter, parsePartitionValue } from './partition-filter.js';
 import type { JobPlan, JobRec, JobRequest, Phase, SourceRec, TableRec } from './types.js';
 
 /** CreateMmsJob and CreateMmsTimer share these fields; `name` and `srcDbName` are required. */

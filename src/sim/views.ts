@@ -104,7 +104,9 @@ export function dbView(m: MmsModel, db: DbRec, listed = false): Record<string, u
   };
 }
 
-export function tableView(t: TableRec): Record<string, unknown> {
+export function tableView(m: MmsModel, t: TableRec): Record<string, unknown> {
+  const parts = m.partitionsOf(t.id);
+  const count = (s: string) => parts.filter((p) => p.status === s).length;
   return {
     id: t.id,
     sourceId: t.sourceId,
@@ -120,6 +122,10 @@ export function tableView(t: TableRec): Record<string, unknown> {
     lastDdlTime: formatTime(t.lastDdlTime),
     numRows: t.numRows,
     size: t.size,
+    partitions: parts.length,
+    partitionsDoing: count('DOING'),
+    partitionsDone: count('DONE'),
+    partitionsFailed: count('FAILED'),
     schema: { columns: clone(t.columns), partitions: clone(t.partitionColumns) },
   };
 }

@@ -9,7 +9,7 @@ import { createMmsClients } from '../../src/mms/clients.js';
 import { staticCredentials } from '../../src/mms/credentials.js';
 import type { OpContext } from '../../src/operations/types.js';
 import type { Services } from '../../src/services.js';
-import { type MmsSimulator, startSimulator } from '../../src/sim/index.js';
+import { type MmsSimulator, type SimOptions, startSimulator } from '../../src/sim/index.js';
 import { type Db, openDb } from '../../src/store/db.js';
 import { renderContext } from '../../src/ui/types.js';
 import { OPERATOR, OPERATOR2 } from '../helpers/bot.js';
@@ -30,8 +30,11 @@ export interface Core {
   close(): Promise<void>;
 }
 
-export async function startCore(env: Record<string, string> = {}): Promise<Core> {
-  const sim = await startSimulator({ seed: 7 });
+export async function startCore(
+  env: Record<string, string> = {},
+  simOptions: Omit<SimOptions, 'seed'> = {},
+): Promise<Core> {
+  const sim = await startSimulator({ ...simOptions, seed: 7 });
   const tmp = tempDir();
   const clock = { now: Date.parse('2026-11-20T02:00:00Z') };
   const now = () => clock.now;

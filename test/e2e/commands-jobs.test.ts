@@ -272,6 +272,56 @@ describe('/mms migrate (typed)', () => {
     expect(t).toContain('/mms scan mc-legacy');
   });
 
+  it('the card counts the partitions the filter matches, as the inventory holds them', async () => {
+    // Worked out from the simulator's inventory by plain string comparison, not with the filter grammar.
+    const sales = h.sim.model.dbByName(HIVE_ID, 'sales')!;
+    const per = ['orders', 'order_items'].map((name) => {
+      const t = h.sim.model.tablesOf(sales.id).find((x) => x.name === name)!;
+      const all = h.sim.model.partitionsOf(t.id);
+      return { name, hit: all.filter((p) => p.value >= 'ds=20250103').length, total: all.length };
+    });
+    const hit = per[0]!.hit + per[1]!.hit;
+    expect(hit).toBeGreaterThan(0);
+    const { text } = await requestCard(
+      h,
+      `migrate ${HIVE} sales --tables orders,order_items --partitions "ds &gt;= '20250103'" --name count_q1`,
+    );
+    expect(text).toContain(
+      `*Partitions matching the filter:* ${hit} of ${per[0]!.total + per[1]!.total} (${per.map((p) => `${p.name} ${p.hit} of ${p.total}`).join(', ')}); `,
+    );
+    expect(text).not.toContain('matches no partition');
+  });
+
+  it('a filter that matches nothing, one we cannot read, and MMS failing: the card says so and is posted', async () => {
+    const none = await requestCard(
+      h,
+      `migrate ${HIVE} sales --tables orders,order_items --partitions "ds &gt; '20990101'" --name count_none`,
+    );
+    expect(none.text).toContain(
+      '*Partitions matching the filter:* 0 of 24 (orders 0 of 12, order_items 0 of 12)',
+    );
+    expect(none.text).toContain(
+      '⚠️ The filter matches no partition of orders, order_items: the job would copy nothing.',
+    );
+
+    const unread = await requestCard(
+      h,
+      `migrate ${HIVE} sales --tables orders --partitions "ds LIKE '2025%'" --name count_like`,
+    );
+    expect(unread.text).toContain(
+      "*Partitions matching the filter:* could not check: the filter does not read as MMS's syntax here (expected a comparison after ds); MMS judges it when the job is created",
+    );
+
+    h.sim.injectErrors({ count: 1, status: 403, code: 'Forbidden.RAM', actions: ['ListMmsPartitions'] });
+    const denied = await requestCard(
+      h,
+      `migrate ${HIVE} sales --tables orders --partitions "ds &gt;= '20250101'" --name count_denied`,
+    );
+    expect(denied.text).toMatch(
+      /\*Partitions matching the filter:\* could not check \(MMS: Forbidden\.RAM, [^)]*\)/,
+    );
+  });
+
   it('an MMS error while planning is shown, and no card is posted', async () => {
     const posts = h.api.callsTo('chat.postMessage').length;
     h.sim.injectErrors({ count: 1, status: 403, code: 'Forbidden.RAM', actions: ['ListMmsTables'] });

@@ -192,6 +192,8 @@ describe('the migrate form', () => {
       '*Database:* `sales`',
       '`orders`, `order_items`',
       "ds &gt;= '20250101'",
+      // The form's submission goes through the same plan as the typed command.
+      '*Partitions matching the filter:* 14 of 24 (orders 7 of 12, order_items 7 of 12); ',
       '*Verification (row counts):* `on`',
     ]) {
       expect(t).toContain(s);

@@ -100,7 +100,7 @@ export const listTables: Handler = (ctx) => {
   const result = paginate(sorted, page);
   return {
     ...result,
-    objectList: result.objectList.map((t) => (onlyName ? { id: t.id, name: t.name } : tableView(t))),
+    objectList: result.objectList.map((t) => (onlyName ? { id: t.id, name: t.name } : tableView(m, t))),
   };
 };
 
@@ -136,7 +136,7 @@ export const updateTables: Handler = (ctx) => {
   return ctx.ack;
 };
 
-export const getTable: Handler = (ctx) => tableView(ctx.m.table(id(ctx, 'sid'), id(ctx, 'tableId')));
+export const getTable: Handler = (ctx) => tableView(ctx.m, ctx.m.table(id(ctx, 'sid'), id(ctx, 'tableId')));
 
 export const updateTable: Handler = (ctx) => {
   const t = ctx.m.table(id(ctx, 'sid'), id(ctx, 'tableId'));

@@ -1,6 +1,7 @@
-// A small evaluator for the partition filters CreateMmsJob takes (`ds >= '20250101'`): comparisons,
-// IN, BETWEEN, AND/OR/NOT and parentheses over partition columns. Good enough to pick partitions the
-// way the service would and to reject a filter that names a column the table does not have.
+// The partition filters CreateMmsJob and CreateMmsTimer take (`ds >= '20250101'`), as MMS's syntax is
+// documented: comparisons, IN, BETWEEN, AND/OR/NOT and parentheses over partition columns, evaluated on a
+// partition's `value` (`ds=20250101/hour=03`). Good enough to pick partitions the way the service would
+// and to reject a filter that names a column the table does not have; MMS stays the judge of its syntax.
 
 export type PartitionSpec = Record<string, string>;
 export type PartitionPredicate = (spec: PartitionSpec) => boolean;
@@ -15,6 +16,22 @@ export function parsePartitionValue(value: string): PartitionSpec {
   return spec;
 }
 
+/**
+ * A filter this grammar cannot read, or one that names a column the table does not have. `message`
+ * quotes the filter (fit for a 400 response); `reason` says what is wrong without it (fit for a card line).
+ */
+export class PartitionFilterError extends Error {
+  constructor(
+    readonly reason: string,
+    expr: string | null,
+    /** The column named that the table does not have. */
+    readonly column?: string,
+  ) {
+    super(expr === null ? reason : `${reason} in partition filter: ${expr}`);
+    this.name = 'PartitionFilterError';
+  }
+}
+
 type Token = { kind: 'ident' | 'str' | 'num' | 'op' | 'punct'; text: string };
 
 function tokenize(expr: string): Token[] {
@@ -26,7 +43,10 @@ function tokenize(expr: string): Token[] {
     if (/^\s*$/.test(expr.slice(pos))) break;
     re.lastIndex = pos;
     const m = re.exec(expr);
-    if (!m) throw new Error(`unexpected character at ${pos}: ${expr.slice(pos, pos + 10)}`);
+    if (!m) {
+      const at = pos + (/^\s*/.exec(expr.slice(pos))?.[0].length ?? 0);
+      throw new PartitionFilterError(`unexpected character at ${at}: ${expr.slice(at, at + 10)}`, null);
+    }
     pos = re.lastIndex;
     if (m[1] !== undefined) tokens.push({ kind: 'ident', text: m[1] });
     else if (m[2] !== undefined) tokens.push({ kind: 'str', text: m[2].replace(/''/g, "'") });
@@ -55,20 +75,20 @@ const OPS: Record<string, (c: number) => boolean> = {
   '>=': (c) => c >= 0,
 };
 
-/** Throws an Error whose message is fit for a 400 response. */
+/** Throws a PartitionFilterError whose message is fit for a 400 response. */
 export function compilePartitionFilter(expr: string, columns: readonly string[]): PartitionPredicate {
   const tokens = tokenize(expr);
   let i = 0;
   const peek = () => tokens[i];
   const isWord = (w: string) => peek()?.kind === 'ident' && peek()?.text.toLowerCase() === w;
   const expect = (text: string) => {
-    if (peek()?.text !== text) throw new Error(`expected "${text}" in partition filter: ${expr}`);
+    if (peek()?.text !== text) throw new PartitionFilterError(`expected "${text}"`, expr);
     i++;
   };
   const literal = (): string => {
     const t = tokens[i++];
     if (!t || (t.kind !== 'str' && t.kind !== 'num'))
-      throw new Error(`expected a literal in partition filter: ${expr}`);
+      throw new PartitionFilterError('expected a literal', expr);
     return t.text;
   };
 
@@ -104,10 +124,12 @@ export function compilePartitionFilter(expr: string, columns: readonly string[])
       return inner;
     }
     const col = tokens[i++];
-    if (col?.kind !== 'ident') throw new Error(`expected a partition column in partition filter: ${expr}`);
+    if (col?.kind !== 'ident') throw new PartitionFilterError('expected a partition column', expr);
     if (!columns.includes(col.text)) {
-      throw new Error(
+      throw new PartitionFilterError(
         `partition column ${col.text} does not exist (partition columns: ${columns.join(', ')})`,
+        null,
+        col.text,
       );
     }
     const get = (s: PartitionSpec) => s[col.text] ?? '';
@@ -125,20 +147,20 @@ export function compilePartitionFilter(expr: string, columns: readonly string[])
     if (isWord('between')) {
       i++;
       const lo = literal();
-      if (!isWord('and')) throw new Error(`expected "and" after between in partition filter: ${expr}`);
+      if (!isWord('and')) throw new PartitionFilterError('expected "and" after between', expr);
       i++;
       const hi = literal();
       return (s) => cmp(get(s), lo) >= 0 && cmp(get(s), hi) <= 0;
     }
     const op = tokens[i++];
     const test = op?.kind === 'op' ? OPS[op.text] : undefined;
-    if (!test) throw new Error(`expected a comparison after ${col.text} in partition filter: ${expr}`);
+    if (!test) throw new PartitionFilterError(`expected a comparison after ${col.text}`, expr);
     const v = literal();
     return (s) => test(cmp(get(s), v));
   };
 
-  if (tokens.length === 0) throw new Error('empty partition filter');
+  if (tokens.length === 0) throw new PartitionFilterError('empty partition filter', null);
   const pred = or();
-  if (i < tokens.length) throw new Error(`unexpected "${tokens[i]?.text}" in partition filter: ${expr}`);
+  if (i < tokens.length) throw new PartitionFilterError(`unexpected "${tokens[i]?.text}"`, expr);
   return pred;
 }
