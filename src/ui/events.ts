@@ -5,7 +5,7 @@ import type { Button, KnownBlock } from '@slack/types';
 import type { Diagnosis, DiagnosisSummary } from '../diagnosis/diagnose.js';
 import { cmd, runButton, withRegion } from './actions.js';
 import { sourceLabel } from './common.js';
-import { esc, inlineCode, truncate } from './escape.js';
+import { esc, inlineCode, slackDate, truncate } from './escape.js';
 import { exactCount, humanDuration, percent, progressBar, statusEmoji } from './format.js';
 import { actions, context, fields, section } from './kit.js';
 import { message } from './message.js';
@@ -289,7 +289,7 @@ export interface ScanCardView {
   result: { databases: number | null; tables: number | null; partitions: number | null } | null;
   errorMsg: string | null;
   outcome: 'done' | 'failed' | 'gave-up' | null;
-  unreachable: string | null;
+  unreachable: Unreachable | null;
   elapsedMs: number | null;
 }
 
@@ -309,7 +309,7 @@ export function scanCard(v: ScanCardView, ctx: EventCtx): SlackMessage {
     body = `🔄 ${esc(v.status ?? 'SCAN_DOING')} \`${progressBar(p, 10000, 20)}\` ${percent(p, 10000)}`;
   }
   const blocks: KnownBlock[] = [section(`${title}\n${body}`)];
-  if (v.unreachable) blocks.push(section(`⚠️ ${esc(truncate(v.unreachable, 300))}`));
+  if (v.unreachable) blocks.push(section(`⚠️ ${unreachableLine(v.unreachable)}`));
   if (v.elapsedMs !== null)
     blocks.push(context([`${v.outcome ? 'Took' : 'Elapsed'} ${humanDuration(v.elapsedMs)}`]));
   const buttons: Button[] = [run(ctx, 'Source', cmd.source(v.source.id))];
@@ -362,7 +362,7 @@ export interface AsyncCardView {
   progress: number | null;
   errorMsg: string | null;
   outcome: 'done' | 'failed' | 'gave-up' | null;
-  unreachable: string | null;
+  unreachable: Unreachable | null;
 }
 
 export function asyncCard(v: AsyncCardView, ctx: EventCtx): SlackMessage {
@@ -374,7 +374,7 @@ export function asyncCard(v: AsyncCardView, ctx: EventCtx): SlackMessage {
         ? '⌛ *Gave up waiting* after 15 minutes; the job may still appear in MMS.'
         : `🔄 ${esc(v.status ?? 'DOING')}${v.progress !== null ? ` · ${exactCount(v.progress)}%` : ''}`;
   const blocks: KnownBlock[] = [section(`${title}\n${body}`)];
-  if (v.unreachable) blocks.push(section(`⚠️ ${esc(truncate(v.unreachable, 300))}`));
+  if (v.unreachable) blocks.push(section(`⚠️ ${unreachableLine(v.unreachable)}`));
   blocks.push(actions([run(ctx, 'Jobs', cmd.jobs(v.source.id))]));
   return message(`Creating job ${v.label}: ${v.outcome ?? v.status ?? 'DOING'}`, blocks);
 }
@@ -402,12 +402,16 @@ export function confirmationDone(done: string, job: JobRef, link: string): Slack
   );
 }
 
-/** `since` as `HH:MM UTC` for status lines (mrkdwn-free text). */
-export function clockText(ms: number): string {
-  return `${new Date(ms).toISOString().slice(11, 16)} UTC`;
+/** MMS could not be reached for a watch's source since `since` (epoch ms), for this kind of reason. */
+export interface Unreachable {
+  since: number;
+  kind: string;
 }
 
-/** The card's status line while MMS cannot be reached. */
-export function unreachableLine(since: number, kind: string): string {
-  return `MMS unreachable since ${clockText(since)} (${kind}); retrying`;
+/**
+ * The status line while MMS cannot be reached: mrkdwn, with the time as a Slack date (each reader's own
+ * zone) and the kind escaped.
+ */
+export function unreachableLine(u: Unreachable): string {
+  return `MMS unreachable since ${slackDate(new Date(u.since))} (${esc(truncate(u.kind, 60))}); retrying`;
 }

@@ -4,6 +4,7 @@ import { isJobTerminal, type Job, type Page, TASK_STATUSES } from '../mms/schema
 import { cmd, runButton, withRegion } from './actions.js';
 import { label, listMessage, sourceLabel } from './common.js';
 import { esc, inlineCode, truncate } from './escape.js';
+import { type Unreachable, unreachableLine } from './events.js';
 import {
   exactCount,
   humanDuration,
@@ -179,8 +180,8 @@ export interface JobCardView {
   elapsedMs: number | null;
   etaMs: number | null;
   last: CardEvent | null;
-  /** e.g. 'MMS unreachable since 10:42 (throttled); retrying' */
-  unreachable: string | null;
+  /** MMS cannot be reached for the job's source (the card says since when and why). */
+  unreachable: Unreachable | null;
   /** A caveat about the status shown (MMS's job status contradicted by its tasks). */
   note?: string | null;
   finished: boolean;
@@ -275,7 +276,7 @@ export function jobCard(view: JobCardView): SlackMessage {
   const blocks: KnownBlock[] = [section(`${title}\n${where}\n${progress}`)];
   if (failing.length > 0) blocks.push(section(`❌ Failed: ${failingText(failing)}`));
   else if (countedFailed > 0 && view.counts) blocks.push(section(`*Tasks*: ${countsText(view.counts)}`));
-  if (view.unreachable) blocks.push(section(`⚠️ ${esc(truncate(view.unreachable, 300))}`));
+  if (view.unreachable) blocks.push(section(`⚠️ ${unreachableLine(view.unreachable)}`));
   if (view.note) blocks.push(section(`⚠️ ${esc(truncate(view.note, 500))}`));
   const meta: string[] = [];
   if (view.elapsedMs !== null)

@@ -189,9 +189,11 @@ describe('jobCard', () => {
     expect(runCommands(m)).toContain('job 2000015 10');
   });
   it('unreachable note; finished failed card offers Diagnose and Retry, not Unwatch', () => {
-    expect(
-      textOf(jobCard({ ...base, unreachable: 'MMS unreachable since 10:42 (throttled); retrying' })),
-    ).toContain('MMS unreachable since 10:42');
+    const since = Date.UTC(2025, 5, 3, 10, 42);
+    // A Slack date (each reader's zone), with the UTC time as its fallback.
+    expect(textOf(jobCard({ ...base, unreachable: { since, kind: 'throttled' } }))).toContain(
+      `MMS unreachable since <!date^${since / 1000}^{date_short_pretty} {time}|2025-06-03 10:42 UTC> (throttled); retrying`,
+    );
     const m = jobCard({
       ...base,
       job: Job.parse({ ...job, status: 'FAILED', taskDone: 2 }),
@@ -214,7 +216,7 @@ describe('jobCard', () => {
       job: Job.parse({ ...job, name: INJECT }),
       last: { kind: 'task-failed', at: 0, table: INJECT, status: 'DATA_FAILED' },
       failing: [{ id: 1, table: INJECT, status: INJECT }],
-      unreachable: INJECT,
+      unreachable: { since: 0, kind: INJECT },
     });
     assertWithinLimits(m);
     expectNoInjection(m);
