@@ -225,6 +225,16 @@ export class WatchStore {
     );
   }
 
+  /** The watches of `kind` `objectId` in every channel (active or not), oldest first. */
+  forObject(kind: WatchKind, region: string, sourceId: number, objectId: number): Watch[] {
+    return this.db
+      .prepare(
+        'select * from watches where kind = ? and region = ? and source_id = ? and object_id = ? order by id',
+      )
+      .all(kind, region, sourceId, objectId)
+      .map(toWatch);
+  }
+
   /** Whether `kind` `objectId` is watched in any channel (active or not). */
   watchedAnywhere(kind: WatchKind, region: string, sourceId: number, objectId: number): boolean {
     return (

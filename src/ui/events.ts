@@ -5,7 +5,7 @@ import type { Button, KnownBlock } from '@slack/types';
 import type { Diagnosis, DiagnosisSummary } from '../diagnosis/diagnose.js';
 import { cmd, runButton, withRegion } from './actions.js';
 import { sourceLabel } from './common.js';
-import { esc, inlineCode, slackDate, truncate } from './escape.js';
+import { esc, inlineCode, mdLink, mentionUser, slackDate, truncate } from './escape.js';
 import { exactCount, humanDuration, percent, progressBar, statusEmoji } from './format.js';
 import { actions, context, fields, section } from './kit.js';
 import { message } from './message.js';
@@ -101,11 +101,62 @@ export function jobRetriedMessage(job: JobRef, tasks: Array<{ id: number; table:
   );
 }
 
-export function jobDeletedMessage(job: JobRef): SlackMessage {
+/** The job is gone: deleted from Slack by `by` (a user id), or found missing in MMS (`by` null). */
+export function jobDeletedMessage(job: JobRef, by: string | null = null): SlackMessage {
+  if (by)
+    return eventMessage(
+      `🗑️ Job ${jobName(job)} deleted by ${mentionUser(by)}; stopped watching it.`,
+      `Job ${jobPlain(job)} was deleted by ${mentionUser(by)}; no longer watched`,
+    );
   return eventMessage(
     `🗑️ Job ${jobName(job)} no longer exists in MMS (deleted); stopped watching it.`,
     `Job ${jobPlain(job)} was deleted in MMS; no longer watched`,
   );
+}
+
+/** Why a thread message's buttons no longer fit its job, as data (the note words it). */
+export interface SettledView {
+  what: 'retried' | 'resumed' | 'finished' | 'deleted' | 'ran-again';
+  /** Epoch ms. */
+  at: number;
+  /** The Slack user who asked for it, when it was asked in Slack. */
+  by?: string | null;
+  /** `finished`: the outcome. */
+  status?: string | null;
+}
+
+/** The line that takes the place of a message's stale buttons: what happened, when, by whom. */
+export function settledNote(v: SettledView, cardLink: string | null): string {
+  const when = slackDate(new Date(v.at));
+  const by = v.by ? ` by ${mentionUser(v.by)}` : '';
+  const card = cardLink ? ` — see ${mdLink(cardLink, 'the job’s card')}` : '';
+  switch (v.what) {
+    case 'retried':
+      return `🔁 Retried ${when}${by}${card}.`;
+    case 'resumed':
+      return `▶️ Resumed ${when}${by}${card}.`;
+    case 'ran-again':
+      return `🔁 The job ran again ${when}${card}.`;
+    case 'deleted':
+      return `🗑️ The job was deleted ${when}${by}; its buttons are gone with it.`;
+    case 'finished':
+      return `${statusEmoji(v.status)} The job finished *${esc(v.status ?? 'unknown')}* ${when}${card}.`;
+  }
+}
+
+/**
+ * A thread message whose buttons no longer fit its job, as it was sent (`m`: text and blocks, already
+ * escaped and redacted): its buttons replaced by the note, everything else kept.
+ */
+export function settledMessage(
+  m: { text: string; blocks: readonly unknown[] },
+  v: SettledView,
+  cardLink: string | null,
+): SlackMessage {
+  const kept = m.blocks.filter(
+    (b) => !(b && typeof b === 'object' && (b as { type?: unknown }).type === 'actions'),
+  ) as KnownBlock[];
+  return message(m.text, [...kept, context([settledNote(v, cardLink)])]);
 }
 
 const countsLine = (v: { source: number; destination: number }): string => {
@@ -393,9 +444,15 @@ export const messageLink = (channel: string, ts: string): string =>
 
 /**
  * A confirmation card once its write ran on a job that already has a card: what was done, and a link to
- * the job's card, where its progress and events continue (one card per job).
+ * the job's card, where its progress and events continue (one card per job); `ended`: the write ended
+ * the job (a delete), whose card keeps its history.
  */
-export function confirmationDone(done: string, job: JobRef, link: string): SlackMessage {
+export function confirmationDone(done: string, job: JobRef, link: string, ended = false): SlackMessage {
+  if (ended)
+    return eventMessage(
+      `✅ ${esc(done)}\nThe history of job ${jobName(job)} stays on <${link}|its card>.`,
+      `${done} Its history stays on the job's card.`,
+    );
   return eventMessage(
     `✅ ${esc(done)}\nProgress and events of job ${jobName(job)} continue on <${link}|its card>.`,
     `${done} Updates continue on the job's card.`,

@@ -185,6 +185,8 @@ export interface JobCardView {
   /** A caveat about the status shown (MMS's job status contradicted by its tasks). */
   note?: string | null;
   finished: boolean;
+  /** The job was deleted: the card keeps what it last showed, and offers nothing more. */
+  deleted?: boolean;
   /**
    * Optional: the bot's default region. When given, buttons add `--region` only off the default; when
    * absent they always carry `--region <region>` (a card lives long; explicit is always right).
@@ -262,13 +264,16 @@ export function jobCard(view: JobCardView): SlackMessage {
   const done = job.taskDone ?? 0;
 
   const name = `Job *${esc(job.name)}* ${inlineCode(`#${job.id}`)}`;
-  const title = view.finished
-    ? `${statusEmoji(job.status)} ${name} finished: *${esc(job.status ?? 'unknown')}*`
-    : starting
-      ? `🆕 ${name} · *starting* (MMS does not list it yet)`
-      : stopped
-        ? `⏸️ ${name} · *stopped*`
-        : `${statusEmoji(job.status)} ${name} · *${esc(job.status ?? 'starting')}*`;
+  const deleted = view.deleted === true;
+  const title = deleted
+    ? `🗑️ ${name} · *deleted*`
+    : view.finished
+      ? `${statusEmoji(job.status)} ${name} finished: *${esc(job.status ?? 'unknown')}*`
+      : starting
+        ? `🆕 ${name} · *starting* (MMS does not list it yet)`
+        : stopped
+          ? `⏸️ ${name} · *stopped*`
+          : `${statusEmoji(job.status)} ${name} · *${esc(job.status ?? 'starting')}*`;
   const where = `${job.srcDbName ? `${route(job)} · ` : ''}source ${sourceLabel(source)} · ${esc(view.region)}`;
   const progress = starting
     ? 'waiting for MMS to list the job and its tables'
@@ -306,11 +311,12 @@ export function jobCard(view: JobCardView): SlackMessage {
   if (failedCount > 0 || (view.finished && job.status === 'FAILED'))
     buttons.push(run('Retry', cmd.jobOp('retry', sid, job.id)));
   if (!view.finished) buttons.push(run('Unwatch', cmd.unwatch(sid, job.id)));
-  blocks.push(actions(buttons));
+  // A deleted job has nothing left to open, diagnose or retry.
+  if (!deleted) blocks.push(actions(buttons));
 
   const text =
-    `Job ${esc(job.name)} (#${job.id}) ${view.finished ? 'finished: ' : ''}` +
-    (starting ? 'starting' : stopped ? 'stopped' : esc(job.status ?? 'starting')) +
+    `Job ${esc(job.name)} (#${job.id}) ${deleted ? '' : view.finished ? 'finished: ' : ''}` +
+    (deleted ? 'deleted' : starting ? 'starting' : stopped ? 'stopped' : esc(job.status ?? 'starting')) +
     (starting ? '' : `, ${exactCount(done)}/${exactCount(job.taskNum ?? 0)} tasks`) +
     (failedCount > 0 ? `, ${exactCount(failedCount)} failed` : '') +
     (view.unreachable ? ' (MMS unreachable)' : '');

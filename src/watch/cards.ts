@@ -108,6 +108,7 @@ export function jobCardFor(w: Watch, s: JobState, now: number, render: RenderCtx
     unreachable: s.unreachable,
     note: s.lag && s.ended !== 'deleted' ? lagNote(s.lag, s.ended !== null, s.verdict !== null) : null,
     finished: s.ended !== null,
+    deleted: s.ended === 'deleted',
     defaultRegion: render.defaultRegion,
   });
 }
