@@ -210,6 +210,22 @@ describe('jobCard', () => {
     expect(m.text).toContain('finished');
     expect(textOf(m)).toContain('Took 10m 00s');
   });
+  it('deleted card: says so, keeps what it last showed, offers no button', () => {
+    const m = jobCard({
+      ...base,
+      job: Job.parse({ ...job, status: 'FAILED', taskDone: 1 }),
+      counts: { DONE: 1, DATA_FAILED: 1 },
+      finished: true,
+      deleted: true,
+      last: { kind: 'deleted', at: Date.UTC(2025, 5, 3, 10, 42) },
+    });
+    assertWithinLimits(m);
+    expect(m.text).toMatch(/\(#10\) deleted, 1\/2 tasks/);
+    expect(textOf(m)).toContain('🗑️ Job');
+    expect(textOf(m)).toContain('*deleted*');
+    expect(textOf(m)).toContain('1 of 2 tables done');
+    expect(runCommands(m)).toEqual([]);
+  });
   it('escapes names and events', () => {
     const m = jobCard({
       ...base,

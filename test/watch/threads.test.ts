@@ -141,6 +141,34 @@ describe('failure → retry → DONE', () => {
   });
 });
 
+describe('the edit of a message Slack never took', () => {
+  it('is dropped, not retried: there is nothing to edit', async () => {
+    const { watchId } = await startJob('refused', ['orders']);
+    const outbox = inst.watcher.outbox;
+    const of = `w${watchId}:refused-post`;
+    outbox.enqueue({
+      key: of,
+      watchId,
+      channel: CHANNEL,
+      kind: 'thread',
+      payload: { text: 'x', blocks: [] },
+    });
+    outbox.drop(outbox.get(of)!.id, 'invalid_blocks');
+    const edit = `${of}:settled`;
+    outbox.enqueue({
+      key: edit,
+      watchId,
+      channel: CHANNEL,
+      kind: 'update',
+      payload: { text: 'edited', blocks: [], of },
+    });
+    await cycle(w, inst.watcher, 0);
+    expect(outbox.get(edit)).toMatchObject({ lastError: 'dropped: the message to edit was never posted' });
+    expect(outbox.get(edit)!.sentAt).not.toBeNull();
+    expect(w.api.callsTo('chat.update').filter((c) => c.args['text'] === 'edited')).toEqual([]);
+  });
+});
+
 describe('stop → resume', () => {
   it('settles the Resume button of the stop message once the job runs again', async () => {
     const { cardTs, jobId } = await startJob('pausable', ['orders', 'customers', 'payments']);
