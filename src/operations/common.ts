@@ -22,8 +22,9 @@ import {
   type Timer,
 } from '../mms/schemas.js';
 import { arg } from '../ui/actions.js';
-import { mdLink } from '../ui/escape.js';
+import { esc, mdLink, slackDate } from '../ui/escape.js';
 import { messageLink } from '../ui/events.js';
+import { cardEventPlain } from '../ui/jobs.js';
 import type { Pager } from '../ui/types.js';
 import { type OpContext, type PositionalSpec, UsageError } from './types.js';
 
@@ -174,7 +175,12 @@ export function jobCardNote(ctx: OpContext, sid: number, jobId: number): string 
   const cards = ctx.services.watches.forObject('job', ctx.region, sid, jobId).filter((w) => w.cardTs);
   const w = cards.find((x) => x.channel === ctx.channel) ?? cards[0];
   if (!w?.cardTs) return undefined;
-  return `The job has moved on: ${mdLink(messageLink(w.channel, w.cardTs), 'its card')} shows what happened and the buttons that fit it now.`;
+  const card = mdLink(messageLink(w.channel, w.cardTs), 'its card');
+  const last = w.glance?.last;
+  const said = last
+    ? ` Last on its card: ${esc(cardEventPlain(last))} · ${slackDate(new Date(last.at))}.`
+    : '';
+  return `The job has moved on.${said} See ${card} for what happened and the buttons that fit it now.`;
 }
 
 /**

@@ -36,6 +36,18 @@ export const WatchGlance = z.object({
   percent: z.number().nullable().catch(null),
   /** The watcher's outcome when it ended: finished, deleted, failed or gave up. */
   ended: z.string().nullable().catch(null),
+  /** What the watcher last told about it (its kind, when in ms, and the kind's details), if anything. */
+  last: z
+    .object({
+      kind: z.string(),
+      at: z.number(),
+      count: z.number().optional().catch(undefined),
+      table: z.string().optional().catch(undefined),
+      status: z.string().optional().catch(undefined),
+    })
+    .nullable()
+    .optional()
+    .catch(undefined),
 });
 export type WatchGlance = z.infer<typeof WatchGlance>;
 

@@ -160,6 +160,7 @@ export function jobGlance(s: JobState): WatchGlance {
     failed: failedCount(s),
     percent: null,
     ended: s.ended,
+    last: s.last,
   };
 }
 

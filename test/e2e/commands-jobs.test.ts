@@ -394,7 +394,7 @@ describe('/mms stop · start · retry · delete', () => {
       /Cannot retry job finance_nightly \(#2\): it is DOING; only a FAILED job can be retried/,
     );
     expect(t).toContain(
-      `The job has moved on: <https://slack.com/archives/${CHANNEL}/p${card.ts.replace('.', '')}|its card> shows what happened`,
+      `The job has moved on. See <https://slack.com/archives/${CHANNEL}/p${card.ts.replace('.', '')}|its card> for what happened`,
     );
   });
 

@@ -128,8 +128,9 @@ describe('delete', () => {
 describe('a write the job no longer fits', () => {
   it('links to the job card (this channel first) when the job has one', async () => {
     const ctx = core.ctx();
-    const add = (channel: string, cardTs: string) =>
+    const add = (channel: string, cardTs: string, state?: unknown) =>
       core.services.watches.add({
+        state,
         kind: 'job',
         region: ctx.region,
         sourceId: HIVE_ID,
@@ -150,11 +151,16 @@ describe('a write the job no longer fits', () => {
     expect((await err()).mrkdwn).toBeUndefined();
     add('C0ELSEWHERE', '1749000000.000100');
     expect((await err()).mrkdwn).toContain('/archives/C0ELSEWHERE/p1749000000000100|its card>');
-    add(ctx.channel, '1749000000.000200');
+    // What the watcher last told on the card (its glance) says what happened.
+    const at = Date.UTC(2025, 5, 3, 2, 30);
+    add(ctx.channel, '1749000000.000200', {
+      glance: { status: 'DONE', ended: 'finished', last: { kind: 'finished', at, status: 'DONE' } },
+    });
     const e = await err();
     expect(e.kind).toBe('wrong-state');
     expect(e.mrkdwn).toBe(
-      `The job has moved on: <https://slack.com/archives/${ctx.channel}/p1749000000000200|its card> shows what happened and the buttons that fit it now.`,
+      `The job has moved on. Last on its card: finished: DONE · <!date^${at / 1000}^{date_short_pretty} {time}|2025-06-03 02:30 UTC>. ` +
+        `See <https://slack.com/archives/${ctx.channel}/p1749000000000200|its card> for what happened and the buttons that fit it now.`,
     );
   });
 });

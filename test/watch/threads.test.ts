@@ -102,6 +102,9 @@ describe('failure → retry → DONE', () => {
     expect(textOf(thread.find((m) => m.ts === failure.ts))).toContain('Cause:');
     // The DONE summary keeps what fits a finished job (Details).
     expect(buttons(thread.at(-1))).toEqual([`job ${w.sourceId} ${jobId}`]);
+    // What the card last said is public (its glance): a stale button pressed now is told it.
+    const job = inst.services.watches.recent(5).find((x) => x.kind === 'job')!;
+    expect(job.glance?.last).toMatchObject({ kind: 'finished', status: 'DONE' });
     // Edits only: every message once.
     const keys = thread.map(keyOf);
     expect(new Set(keys).size).toBe(keys.length);
