@@ -22,6 +22,9 @@ import {
   type Timer,
 } from '../mms/schemas.js';
 import { arg } from '../ui/actions.js';
+import { esc, mdLink, slackDate } from '../ui/escape.js';
+import { messageLink } from '../ui/events.js';
+import { cardEventPlain } from '../ui/jobs.js';
 import type { Pager } from '../ui/types.js';
 import { type OpContext, type PositionalSpec, UsageError } from './types.js';
 
@@ -162,6 +165,23 @@ export async function dbNamed(ctx: OpContext, s: DataSource, input: string): Pro
 }
 
 export const ref = (s: { id: number; name: string }) => `${s.name} (#${s.id})`;
+
+/**
+ * For a write the job's state no longer fits (often a button pressed on an older message of its thread):
+ * a link to the job's card, which shows what happened and the buttons that fit now. The card in this
+ * channel first, else one elsewhere; undefined when the job has no card.
+ */
+export function jobCardNote(ctx: OpContext, sid: number, jobId: number): string | undefined {
+  const cards = ctx.services.watches.forObject('job', ctx.region, sid, jobId).filter((w) => w.cardTs);
+  const w = cards.find((x) => x.channel === ctx.channel) ?? cards[0];
+  if (!w?.cardTs) return undefined;
+  const card = mdLink(messageLink(w.channel, w.cardTs), 'its card');
+  const last = w.glance?.last;
+  const said = last
+    ? ` Last on its card: ${esc(cardEventPlain(last))} · ${slackDate(new Date(last.at))}.`
+    : '';
+  return `The job has moved on.${said} See ${card} for what happened and the buttons that fit it now.`;
+}
 
 /**
  * The source's last scan, read from the scan itself (GetMmsFetchMetadataJob): GetMmsDataSource has no

@@ -1,12 +1,11 @@
 // Managing a job: stop, start (resume), retry, delete. Each re-reads the job at confirm time and runs
 // only if it is still in a state where the action makes sense (MMS.md §5: re-read after every write).
 import { z } from 'zod';
-import type { WriteOperation } from '../config.js';
 import type { MmsClient } from '../mms/client.js';
 import { listAll } from '../mms/client.js';
 import { isTaskFailed, type Job } from '../mms/schemas.js';
 import type { ConfirmParam } from '../ui/confirm.js';
-import { job, jobPos, ref, req, source, sourcePos } from './common.js';
+import { job, jobCardNote, jobPos, ref, req, source, sourcePos } from './common.js';
 import { afterLostAnswer, answerLost } from './lost-answer.js';
 import { taskTable } from './tasks.js';
 import { type OpContext, UsageError, type WriteOp } from './types.js';
@@ -31,7 +30,7 @@ const describe = (j: Pick<Job, 'status' | 'stopped'>) =>
   `${j.status ?? 'unknown'}${j.stopped ? ' (stopped)' : ''}`;
 
 interface JobAction {
-  name: WriteOperation;
+  name: 'stop' | 'start' | 'retry' | 'delete';
   title: string;
   summary: string;
   /** Why the action does not fit the job's state, or null when it does. */
@@ -39,8 +38,11 @@ interface JobAction {
   call(mms: MmsClient, sid: number, jobId: number): Promise<unknown>;
   warnings: string[];
   done: (j: string) => string;
-  /** Whether the job is worth watching after the action. */
-  watch: boolean;
+  /**
+   * Whether the job is worth watching after the action; `cards`: only its cards are told (a deleted job
+   * has nothing more to watch, but its cards say it is gone).
+   */
+  watch: boolean | 'cards';
   /** Whether the job as re-read (null: gone) shows the action happened. */
   happened(after: Job | null): boolean;
   /** More for the card, read at plan time (retry: the tasks it reruns). */
@@ -69,6 +71,7 @@ function jobAction(a: JobAction): WriteOp<Params, Payload> {
         throw new UsageError(`Cannot ${a.name} job ${ref(j)}: ${why}`, undefined, {
           kind: 'wrong-state',
           next: [{ text: `Job ${j.name}`, command: `job ${s.id} ${j.id}` }],
+          mrkdwn: jobCardNote(ctx, s.id, j.id),
         });
       return {
         title: a.title,
@@ -105,8 +108,13 @@ function jobAction(a: JobAction): WriteOp<Params, Payload> {
     async execute(ctx, x) {
       const label = `${x.jobName} (#${x.jobId})`;
       // What the watcher follows after the write; `done` is what the job card's thread says happened.
-      const watchWith = (done: string) =>
-        a.watch
+      const follow =
+        a.watch === 'cards'
+          ? ctx.services.watches.watchedAnywhere('job', ctx.region, x.sourceId, x.jobId)
+          : a.watch;
+      // `known`: the write surely ran (its asker is named in the job's thread; a delete ends its watches).
+      const watchWith = (done: string, known = true) =>
+        follow && (known || a.watch === true)
           ? {
               kind: 'job' as const,
               sourceId: x.sourceId,
@@ -114,6 +122,7 @@ function jobAction(a: JobAction): WriteOp<Params, Payload> {
               objectId: x.jobId,
               label: x.jobName,
               done,
+              ...(known ? { write: a.name } : {}),
             }
           : undefined;
       try {
@@ -130,7 +139,7 @@ function jobAction(a: JobAction): WriteOp<Params, Payload> {
         if (v.happened)
           return { ok: true, text: `${a.done(label)} (${v.text})`, watch: watchWith(a.done(label)) };
         // Unknown: watched all the same, so the job's card tells what it does.
-        const unknown = watchWith(`The ${a.name} of ${label} may or may not have happened.`);
+        const unknown = watchWith(`The ${a.name} of ${label} may or may not have happened.`, false);
         return { ok: false, text: v.text, watch: v.happened === null ? unknown : undefined };
       }
       return { ok: true, text: a.done(label), watch: watchWith(a.done(label)) };
@@ -210,6 +219,6 @@ export const deleteJob = jobAction({
     'This cannot be undone.',
   ],
   done: (j) => `Job ${j} deleted.`,
-  watch: false,
+  watch: 'cards',
   happened: (j) => j === null,
 });

@@ -3,7 +3,20 @@ import { z } from 'zod';
 import { MmsError } from '../mms/errors.js';
 import { isTaskFailed, type Job, TASK_STATUSES, type Task, taskPartitionFilter } from '../mms/schemas.js';
 import { logsMessage, taskMessage, tasksMessage } from '../ui/tasks.js';
-import { idArg, job, opt, page, pager, paging, ref, req, source, sourcePos, taskPos } from './common.js';
+import {
+  idArg,
+  job,
+  jobCardNote,
+  opt,
+  page,
+  pager,
+  paging,
+  ref,
+  req,
+  source,
+  sourcePos,
+  taskPos,
+} from './common.js';
 import { afterLostAnswer, answerLost } from './lost-answer.js';
 import { type OpContext, type ReadOp, UsageError, type WriteOp } from './types.js';
 
@@ -133,7 +146,7 @@ async function failedTask(ctx: OpContext, sid: number, taskId: number): Promise<
     throw new UsageError(
       `The task for ${taskTable(t, await jobOf(ctx, sid, t))} is ${t.status ?? 'in an unknown state'}; only a failed task can be retried.`,
       undefined,
-      { kind: 'wrong-state' },
+      { kind: 'wrong-state', mrkdwn: t.jobId ? jobCardNote(ctx, sid, t.jobId) : undefined },
     );
   }
   return t;
@@ -200,6 +213,7 @@ export const retryTask: WriteOp<{ source: string; task: number }, RetryPayload> 
             sourceName: x.sourceName,
             objectId: x.jobId,
             label: x.jobName ?? '',
+            write: 'retry-task' as const,
           }
         : undefined;
     const done = `Task ${x.taskId} (${x.table}) is being retried.`;

@@ -79,6 +79,8 @@ export interface WatchRequest {
   label: string;
   /** What the write did, in words (its outcome text): said on its confirmation card when the job already has a card. */
   done?: string;
+  /** The write that ran (a job's thread names who asked for it; `delete` ends the job's watches). */
+  write?: 'stop' | 'start' | 'retry' | 'retry-task' | 'delete';
 }
 
 /** A watch to register after a write ran, in the channel that asked, on the card that asked. */
@@ -113,14 +115,17 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
   readonly kind: UsageKind;
   readonly next: NextStep[];
+  /** Trusted mrkdwn the bot built (a link to a card), shown after the message. */
+  readonly mrkdwn: string | undefined;
   constructor(
     message: string,
     readonly hint?: string,
-    o: { kind?: UsageKind; next?: NextStep[] } = {},
+    o: { kind?: UsageKind; next?: NextStep[]; mrkdwn?: string | undefined } = {},
   ) {
     super(message);
     this.kind = o.kind ?? 'usage';
     this.next = o.next ?? [];
+    this.mrkdwn = o.mrkdwn;
   }
 }
 

@@ -171,7 +171,10 @@ export class Dispatcher {
   failure(e: unknown, region: string, text: string): SlackMessage {
     const render = this.render(region);
     if (e instanceof UsageError)
-      return errorMessage({ kind: e.kind, message: e.message, hint: e.hint, next: e.next }, render);
+      return errorMessage(
+        { kind: e.kind, message: e.message, hint: e.hint, next: e.next, mrkdwn: e.mrkdwn },
+        render,
+      );
     if (e instanceof ResolveError) {
       const r = e.resolution;
       if (r.kind === 'ambiguous') {

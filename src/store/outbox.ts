@@ -7,7 +7,8 @@ import type { Db } from './db.js';
 
 /**
  * card: the watch's card (its latest content; posted once, then edited in place)
- * update: a one-off chat.update of a given message (an expired confirmation card)
+ * update: a one-off chat.update of a given message (an expired confirmation card), or of one this outbox
+ *   posted (a thread message whose buttons went stale)
  * thread / broadcast: a reply under the watch's card (broadcast: also shown in the channel)
  * post: a top-level message in the channel
  */
@@ -18,6 +19,8 @@ export const OutboxPayload = z.object({
   blocks: z.array(z.unknown()),
   /** `update` rows: the message to edit. */
   ts: z.string().optional(),
+  /** `update` rows without `ts`: the key of the row that posted the message to edit (its ts, once sent). */
+  of: z.string().optional(),
 });
 export type OutboxPayload = z.infer<typeof OutboxPayload>;
 

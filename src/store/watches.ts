@@ -36,6 +36,18 @@ export const WatchGlance = z.object({
   percent: z.number().nullable().catch(null),
   /** The watcher's outcome when it ended: finished, deleted, failed or gave up. */
   ended: z.string().nullable().catch(null),
+  /** What the watcher last told about it (its kind, when in ms, and the kind's details), if anything. */
+  last: z
+    .object({
+      kind: z.string(),
+      at: z.number(),
+      count: z.number().optional().catch(undefined),
+      table: z.string().optional().catch(undefined),
+      status: z.string().optional().catch(undefined),
+    })
+    .nullable()
+    .optional()
+    .catch(undefined),
 });
 export type WatchGlance = z.infer<typeof WatchGlance>;
 
@@ -223,6 +235,16 @@ export class WatchStore {
         .prepare('update watches set state = ?, updated_at = ? where id = ? and state = ?')
         .run(JSON.stringify(state), this.now(), id, JSON.stringify(expected)).changes === 1
     );
+  }
+
+  /** The watches of `kind` `objectId` in every channel (active or not), oldest first. */
+  forObject(kind: WatchKind, region: string, sourceId: number, objectId: number): Watch[] {
+    return this.db
+      .prepare(
+        'select * from watches where kind = ? and region = ? and source_id = ? and object_id = ? order by id',
+      )
+      .all(kind, region, sourceId, objectId)
+      .map(toWatch);
   }
 
   /** Whether `kind` `objectId` is watched in any channel (active or not). */

@@ -5,7 +5,7 @@ import type { Button, KnownBlock } from '@slack/types';
 import type { Diagnosis, DiagnosisSummary } from '../diagnosis/diagnose.js';
 import { cmd, runButton, withRegion } from './actions.js';
 import { sourceLabel } from './common.js';
-import { esc, inlineCode, truncate } from './escape.js';
+import { esc, inlineCode, mdLink, mentionUser, slackDate, truncate } from './escape.js';
 import { exactCount, humanDuration, percent, progressBar, statusEmoji } from './format.js';
 import { actions, context, fields, section } from './kit.js';
 import { message } from './message.js';
@@ -101,11 +101,62 @@ export function jobRetriedMessage(job: JobRef, tasks: Array<{ id: number; table:
   );
 }
 
-export function jobDeletedMessage(job: JobRef): SlackMessage {
+/** The job is gone: deleted from Slack by `by` (a user id), or found missing in MMS (`by` null). */
+export function jobDeletedMessage(job: JobRef, by: string | null = null): SlackMessage {
+  if (by)
+    return eventMessage(
+      `🗑️ Job ${jobName(job)} deleted by ${mentionUser(by)}; stopped watching it.`,
+      `Job ${jobPlain(job)} was deleted by ${mentionUser(by)}; no longer watched`,
+    );
   return eventMessage(
     `🗑️ Job ${jobName(job)} no longer exists in MMS (deleted); stopped watching it.`,
     `Job ${jobPlain(job)} was deleted in MMS; no longer watched`,
   );
+}
+
+/** Why a thread message's buttons no longer fit its job, as data (the note words it). */
+export interface SettledView {
+  what: 'retried' | 'resumed' | 'finished' | 'deleted' | 'ran-again';
+  /** Epoch ms. */
+  at: number;
+  /** The Slack user who asked for it, when it was asked in Slack. */
+  by?: string | null;
+  /** `finished`: the outcome. */
+  status?: string | null;
+}
+
+/** The line that takes the place of a message's stale buttons: what happened, when, by whom. */
+export function settledNote(v: SettledView, cardLink: string | null): string {
+  const when = slackDate(new Date(v.at));
+  const by = v.by ? ` by ${mentionUser(v.by)}` : '';
+  const card = cardLink ? ` — see ${mdLink(cardLink, 'the job’s card')}` : '';
+  switch (v.what) {
+    case 'retried':
+      return `🔁 Retried ${when}${by}${card}.`;
+    case 'resumed':
+      return `▶️ Resumed ${when}${by}${card}.`;
+    case 'ran-again':
+      return `🔁 The job ran again ${when}${card}.`;
+    case 'deleted':
+      return `🗑️ The job was deleted ${when}${by}; its buttons are gone with it.`;
+    case 'finished':
+      return `${statusEmoji(v.status)} The job finished *${esc(v.status ?? 'unknown')}* ${when}${card}.`;
+  }
+}
+
+/**
+ * A thread message whose buttons no longer fit its job, as it was sent (`m`: text and blocks, already
+ * escaped and redacted): its buttons replaced by the note, everything else kept.
+ */
+export function settledMessage(
+  m: { text: string; blocks: readonly unknown[] },
+  v: SettledView,
+  cardLink: string | null,
+): SlackMessage {
+  const kept = m.blocks.filter(
+    (b) => !(b && typeof b === 'object' && (b as { type?: unknown }).type === 'actions'),
+  ) as KnownBlock[];
+  return message(m.text, [...kept, context([settledNote(v, cardLink)])]);
 }
 
 const countsLine = (v: { source: number; destination: number }): string => {
@@ -289,7 +340,7 @@ export interface ScanCardView {
   result: { databases: number | null; tables: number | null; partitions: number | null } | null;
   errorMsg: string | null;
   outcome: 'done' | 'failed' | 'gave-up' | null;
-  unreachable: string | null;
+  unreachable: Unreachable | null;
   elapsedMs: number | null;
 }
 
@@ -309,7 +360,7 @@ export function scanCard(v: ScanCardView, ctx: EventCtx): SlackMessage {
     body = `🔄 ${esc(v.status ?? 'SCAN_DOING')} \`${progressBar(p, 10000, 20)}\` ${percent(p, 10000)}`;
   }
   const blocks: KnownBlock[] = [section(`${title}\n${body}`)];
-  if (v.unreachable) blocks.push(section(`⚠️ ${esc(truncate(v.unreachable, 300))}`));
+  if (v.unreachable) blocks.push(section(`⚠️ ${unreachableLine(v.unreachable)}`));
   if (v.elapsedMs !== null)
     blocks.push(context([`${v.outcome ? 'Took' : 'Elapsed'} ${humanDuration(v.elapsedMs)}`]));
   const buttons: Button[] = [run(ctx, 'Source', cmd.source(v.source.id))];
@@ -362,7 +413,7 @@ export interface AsyncCardView {
   progress: number | null;
   errorMsg: string | null;
   outcome: 'done' | 'failed' | 'gave-up' | null;
-  unreachable: string | null;
+  unreachable: Unreachable | null;
 }
 
 export function asyncCard(v: AsyncCardView, ctx: EventCtx): SlackMessage {
@@ -374,7 +425,7 @@ export function asyncCard(v: AsyncCardView, ctx: EventCtx): SlackMessage {
         ? '⌛ *Gave up waiting* after 15 minutes; the job may still appear in MMS.'
         : `🔄 ${esc(v.status ?? 'DOING')}${v.progress !== null ? ` · ${exactCount(v.progress)}%` : ''}`;
   const blocks: KnownBlock[] = [section(`${title}\n${body}`)];
-  if (v.unreachable) blocks.push(section(`⚠️ ${esc(truncate(v.unreachable, 300))}`));
+  if (v.unreachable) blocks.push(section(`⚠️ ${unreachableLine(v.unreachable)}`));
   blocks.push(actions([run(ctx, 'Jobs', cmd.jobs(v.source.id))]));
   return message(`Creating job ${v.label}: ${v.outcome ?? v.status ?? 'DOING'}`, blocks);
 }
@@ -393,21 +444,31 @@ export const messageLink = (channel: string, ts: string): string =>
 
 /**
  * A confirmation card once its write ran on a job that already has a card: what was done, and a link to
- * the job's card, where its progress and events continue (one card per job).
+ * the job's card, where its progress and events continue (one card per job); `ended`: the write ended
+ * the job (a delete), whose card keeps its history.
  */
-export function confirmationDone(done: string, job: JobRef, link: string): SlackMessage {
+export function confirmationDone(done: string, job: JobRef, link: string, ended = false): SlackMessage {
+  if (ended)
+    return eventMessage(
+      `✅ ${esc(done)}\nThe history of job ${jobName(job)} stays on <${link}|its card>.`,
+      `${done} Its history stays on the job's card.`,
+    );
   return eventMessage(
     `✅ ${esc(done)}\nProgress and events of job ${jobName(job)} continue on <${link}|its card>.`,
     `${done} Updates continue on the job's card.`,
   );
 }
 
-/** `since` as `HH:MM UTC` for status lines (mrkdwn-free text). */
-export function clockText(ms: number): string {
-  return `${new Date(ms).toISOString().slice(11, 16)} UTC`;
+/** MMS could not be reached for a watch's source since `since` (epoch ms), for this kind of reason. */
+export interface Unreachable {
+  since: number;
+  kind: string;
 }
 
-/** The card's status line while MMS cannot be reached. */
-export function unreachableLine(since: number, kind: string): string {
-  return `MMS unreachable since ${clockText(since)} (${kind}); retrying`;
+/**
+ * The status line while MMS cannot be reached: mrkdwn, with the time as a Slack date (each reader's own
+ * zone) and the kind escaped.
+ */
+export function unreachableLine(u: Unreachable): string {
+  return `MMS unreachable since ${slackDate(new Date(u.since))} (${esc(truncate(u.kind, 60))}); retrying`;
 }

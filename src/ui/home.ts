@@ -1,6 +1,7 @@
 // The App Home tab: what the workspace watches right now, and the latest failures with their diagnosis.
 import type { HomeView, KnownBlock } from '@slack/types';
-import { esc, inlineCode, mdLink, truncate } from './escape.js';
+import { esc, inlineCode, mdLink, slackDate, truncate } from './escape.js';
+import { type Unreachable, unreachableLine } from './events.js';
 import { exactCount, progressBar, statusEmoji } from './format.js';
 import { context, divider, header, section } from './kit.js';
 import { forModal } from './message.js';
@@ -15,7 +16,7 @@ export interface HomeItem {
   done: number | null;
   total: number | null;
   lastEvent: string | null;
-  unreachable: string | null;
+  unreachable: Unreachable | null;
   /** The card's permalink (or an app_redirect link to its channel). */
   link: string | null;
 }
@@ -35,8 +36,8 @@ export interface HomeFailure {
 export interface HomeData {
   active: HomeItem[];
   failures: HomeFailure[];
-  /** "10:42 UTC" */
-  updated: string;
+  /** When the view was built (epoch ms): shown as a Slack date. */
+  updated: number;
 }
 
 const KIND = { job: 'Job', scan: 'Scan', async: 'Creating job' } as const;
@@ -54,7 +55,7 @@ function activeLine(i: HomeItem): string {
     `${statusEmoji(i.status)} ${name} · ${esc(i.status ?? 'waiting')}${progress}${link}`,
     `${esc(i.sourceName)} · ${esc(i.region)}${i.lastEvent ? ` · Last: ${esc(truncate(i.lastEvent.replace(/\s+/g, ' '), 200))}` : ''}`,
   ];
-  if (i.unreachable) lines.push(`⚠️ ${esc(truncate(i.unreachable, 200))}`);
+  if (i.unreachable) lines.push(`⚠️ ${unreachableLine(i.unreachable)}`);
   return lines.join('\n');
 }
 
@@ -75,7 +76,7 @@ function failureText(f: HomeFailure): string {
 export function homeView(data: HomeData): HomeView {
   const blocks: KnownBlock[] = [
     header('MMS migrations'),
-    context([`Updated ${esc(data.updated)} · \`/mms status\` lists them too`]),
+    context([`Updated ${slackDate(new Date(data.updated), '{time}')} · \`/mms status\` lists them too`]),
   ];
   blocks.push(section(`*Active* (${exactCount(data.active.length)})`));
   if (data.active.length === 0) {

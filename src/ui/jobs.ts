@@ -4,6 +4,7 @@ import { isJobTerminal, type Job, type Page, TASK_STATUSES } from '../mms/schema
 import { cmd, runButton, withRegion } from './actions.js';
 import { label, listMessage, sourceLabel } from './common.js';
 import { esc, inlineCode, truncate } from './escape.js';
+import { type Unreachable, unreachableLine } from './events.js';
 import {
   exactCount,
   humanDuration,
@@ -179,11 +180,13 @@ export interface JobCardView {
   elapsedMs: number | null;
   etaMs: number | null;
   last: CardEvent | null;
-  /** e.g. 'MMS unreachable since 10:42 (throttled); retrying' */
-  unreachable: string | null;
+  /** MMS cannot be reached for the job's source (the card says since when and why). */
+  unreachable: Unreachable | null;
   /** A caveat about the status shown (MMS's job status contradicted by its tasks). */
   note?: string | null;
   finished: boolean;
+  /** The job was deleted: the card keeps what it last showed, and offers nothing more. */
+  deleted?: boolean;
   /**
    * Optional: the bot's default region. When given, buttons add `--region` only off the default; when
    * absent they always carry `--region <region>` (a card lives long; explicit is always right).
@@ -261,13 +264,16 @@ export function jobCard(view: JobCardView): SlackMessage {
   const done = job.taskDone ?? 0;
 
   const name = `Job *${esc(job.name)}* ${inlineCode(`#${job.id}`)}`;
-  const title = view.finished
-    ? `${statusEmoji(job.status)} ${name} finished: *${esc(job.status ?? 'unknown')}*`
-    : starting
-      ? `🆕 ${name} · *starting* (MMS does not list it yet)`
-      : stopped
-        ? `⏸️ ${name} · *stopped*`
-        : `${statusEmoji(job.status)} ${name} · *${esc(job.status ?? 'starting')}*`;
+  const deleted = view.deleted === true;
+  const title = deleted
+    ? `🗑️ ${name} · *deleted*`
+    : view.finished
+      ? `${statusEmoji(job.status)} ${name} finished: *${esc(job.status ?? 'unknown')}*`
+      : starting
+        ? `🆕 ${name} · *starting* (MMS does not list it yet)`
+        : stopped
+          ? `⏸️ ${name} · *stopped*`
+          : `${statusEmoji(job.status)} ${name} · *${esc(job.status ?? 'starting')}*`;
   const where = `${job.srcDbName ? `${route(job)} · ` : ''}source ${sourceLabel(source)} · ${esc(view.region)}`;
   const progress = starting
     ? 'waiting for MMS to list the job and its tables'
@@ -275,7 +281,7 @@ export function jobCard(view: JobCardView): SlackMessage {
   const blocks: KnownBlock[] = [section(`${title}\n${where}\n${progress}`)];
   if (failing.length > 0) blocks.push(section(`❌ Failed: ${failingText(failing)}`));
   else if (countedFailed > 0 && view.counts) blocks.push(section(`*Tasks*: ${countsText(view.counts)}`));
-  if (view.unreachable) blocks.push(section(`⚠️ ${esc(truncate(view.unreachable, 300))}`));
+  if (view.unreachable) blocks.push(section(`⚠️ ${unreachableLine(view.unreachable)}`));
   if (view.note) blocks.push(section(`⚠️ ${esc(truncate(view.note, 500))}`));
   const meta: string[] = [];
   if (view.elapsedMs !== null)
@@ -305,11 +311,12 @@ export function jobCard(view: JobCardView): SlackMessage {
   if (failedCount > 0 || (view.finished && job.status === 'FAILED'))
     buttons.push(run('Retry', cmd.jobOp('retry', sid, job.id)));
   if (!view.finished) buttons.push(run('Unwatch', cmd.unwatch(sid, job.id)));
-  blocks.push(actions(buttons));
+  // A deleted job has nothing left to open, diagnose or retry.
+  if (!deleted) blocks.push(actions(buttons));
 
   const text =
-    `Job ${esc(job.name)} (#${job.id}) ${view.finished ? 'finished: ' : ''}` +
-    (starting ? 'starting' : stopped ? 'stopped' : esc(job.status ?? 'starting')) +
+    `Job ${esc(job.name)} (#${job.id}) ${deleted ? '' : view.finished ? 'finished: ' : ''}` +
+    (deleted ? 'deleted' : starting ? 'starting' : stopped ? 'stopped' : esc(job.status ?? 'starting')) +
     (starting ? '' : `, ${exactCount(done)}/${exactCount(job.taskNum ?? 0)} tasks`) +
     (failedCount > 0 ? `, ${exactCount(failedCount)} failed` : '') +
     (view.unreachable ? ' (MMS unreachable)' : '');

@@ -2,14 +2,7 @@
 // card, the job-creation card. One view per kind, used by the card and by the events alike.
 import type { Job } from '../mms/schemas.js';
 import type { Watch, WatchGlance } from '../store/watches.js';
-import {
-  type AsyncCardView,
-  asyncCard,
-  type EventCtx,
-  type ScanCardView,
-  scanCard,
-  unreachableLine,
-} from '../ui/events.js';
+import { type AsyncCardView, asyncCard, type EventCtx, type ScanCardView, scanCard } from '../ui/events.js';
 import { jobCard } from '../ui/jobs.js';
 import type { RenderCtx, SlackMessage } from '../ui/types.js';
 import type { AsyncState, JobSnapshot, JobState, ScanState } from './state.js';
@@ -85,9 +78,6 @@ export function lagNote(lag: NonNullable<JobState['lag']>, ended: boolean, fromT
     : `${head}. They did not settle after ${lag.cycles} checks; reported as MMS says`;
 }
 
-const unreachable = (u: { since: number; kind: string } | null): string | null =>
-  u ? unreachableLine(u.since, u.kind) : null;
-
 /** Elapsed since the watcher first saw the job running; ETA from the progress rate since then. */
 export function timing(s: JobState, now: number): { elapsedMs: number | null; etaMs: number | null } {
   if (s.firstRunningAt === null) return { elapsedMs: null, etaMs: null };
@@ -115,9 +105,10 @@ export function jobCardFor(w: Watch, s: JobState, now: number, render: RenderCtx
     elapsedMs,
     etaMs,
     last: s.last,
-    unreachable: unreachable(s.unreachable),
+    unreachable: s.unreachable,
     note: s.lag && s.ended !== 'deleted' ? lagNote(s.lag, s.ended !== null, s.verdict !== null) : null,
     finished: s.ended !== null,
+    deleted: s.ended === 'deleted',
     defaultRegion: render.defaultRegion,
   });
 }
@@ -133,7 +124,7 @@ export function scanView(w: Watch, s: ScanState, now: number): ScanCardView {
     result: s.result,
     errorMsg: s.errorMsg,
     outcome: s.outcome,
-    unreachable: unreachable(s.unreachable),
+    unreachable: s.unreachable,
     elapsedMs: s.outcome ? Math.max(0, now - w.createdAt) : null,
   };
 }
@@ -152,7 +143,7 @@ export function asyncView(w: Watch, s: AsyncState): AsyncCardView {
     progress: s.progress,
     errorMsg: s.errorMsg,
     outcome: s.outcome,
-    unreachable: unreachable(s.unreachable),
+    unreachable: s.unreachable,
   };
 }
 
@@ -169,6 +160,7 @@ export function jobGlance(s: JobState): WatchGlance {
     failed: failedCount(s),
     percent: null,
     ended: s.ended,
+    last: s.last,
   };
 }
 

@@ -9,6 +9,7 @@ import type { Db } from '../store/db.js';
 import type { KnownJobStore } from '../store/known-jobs.js';
 import type { Outbox } from '../store/outbox.js';
 import type { Watch, WatchGlance, WatchStore } from '../store/watches.js';
+import { messageLink, type SettledView, settledMessage } from '../ui/events.js';
 import type { RenderCtx, SlackMessage } from '../ui/types.js';
 import type { SourceBackoff } from './backoff.js';
 import type { Gate } from './gate.js';
@@ -72,11 +73,13 @@ export interface WatchDeps {
   sweeps: Map<string, number>;
 }
 
-export interface WatchEvent {
-  key: string;
-  kind: 'thread' | 'broadcast';
-  message: SlackMessage;
-}
+/**
+ * A message to post under the watch's card, or (`settle`) an edit of one posted earlier (the row keyed
+ * `of`): its buttons no longer fit, and give way to a line saying what happened.
+ */
+export type WatchEvent =
+  | { key: string; kind: 'thread' | 'broadcast'; message: SlackMessage }
+  | { key: string; kind: 'settle'; of: string; settled: SettledView };
 
 export interface Change {
   watch: Watch;
@@ -113,13 +116,15 @@ export function commit(d: WatchDeps, c: Change): { ok: boolean; queued: number }
     .transaction(() => {
       if (!d.watches.setStateIf(c.watch.id, c.prev, next)) return false;
       for (const e of c.events) {
+        const row = e.kind === 'settle' ? settleRow(d, c.watch, e.of, e.settled) : e;
         if (
+          row &&
           d.outbox.enqueue({
             key: e.key,
             watchId: c.watch.id,
             channel: c.watch.channel,
-            kind: e.kind,
-            payload: safePayload(e.message),
+            kind: row.kind,
+            payload: { ...safePayload(row.message), ...('of' in row ? { of: row.of } : {}) },
           })
         )
           queued++;
@@ -131,6 +136,24 @@ export function commit(d: WatchDeps, c: Change): { ok: boolean; queued: number }
     })
     .immediate();
   return { ok, queued };
+}
+
+/**
+ * The edit that settles an earlier thread message: the message as it was queued (its outbox row), its
+ * buttons replaced by what happened. Null when there is nothing to edit (the row is gone, or was never a
+ * post).
+ */
+function settleRow(
+  d: WatchDeps,
+  w: Watch,
+  of: string,
+  settled: SettledView,
+): { kind: 'update'; of: string; message: SlackMessage } | null {
+  const original = d.outbox.get(of);
+  if (!original || (original.kind !== 'thread' && original.kind !== 'broadcast')) return null;
+  const cardTs = d.outbox.card(w.id)?.resultTs ?? w.cardTs;
+  const link = cardTs ? messageLink(w.channel, cardTs) : null;
+  return { kind: 'update', of, message: settledMessage(original.payload, settled, link) };
 }
 
 /** MMS errors that mean "try again later"; anything else from the poll code is a bug, logged. */

@@ -5,7 +5,6 @@ import type { WebClient } from '@slack/web-api';
 import { CATEGORY_LABELS, summarizeDiagnoses } from '../diagnosis/diagnose.js';
 import type { Outbox } from '../store/outbox.js';
 import type { Watch, WatchStore } from '../store/watches.js';
-import { clockText, unreachableLine } from '../ui/events.js';
 import { type HomeFailure, type HomeItem, homeView } from '../ui/home.js';
 import { cardEventPlain } from '../ui/jobs.js';
 import { doneCount, failedCount } from './cards.js';
@@ -119,7 +118,7 @@ export class HomeBuilder {
           done: s.job?.taskDone ?? null,
           total: s.job?.taskNum ?? null,
           lastEvent: s.last ? cardEventPlain(s.last) : null,
-          unreachable: s.unreachable ? unreachableLine(s.unreachable.since, s.unreachable.kind) : null,
+          unreachable: s.unreachable,
         });
       } else {
         const s = w.kind === 'scan' ? scanState(w.state) : asyncState(w.state);
@@ -129,7 +128,7 @@ export class HomeBuilder {
           done: null,
           total: null,
           lastEvent: s.last ? cardEventPlain(s.last) : null,
-          unreachable: s.unreachable ? unreachableLine(s.unreachable.since, s.unreachable.kind) : null,
+          unreachable: s.unreachable,
         });
       }
     }
@@ -154,6 +153,6 @@ export class HomeBuilder {
           .map((d) => ({ table: d.table, label: CATEGORY_LABELS[d.category], cause: d.cause, fix: d.fix })),
       });
     }
-    return homeView({ active, failures, updated: clockText(this.s.now()) });
+    return homeView({ active, failures, updated: this.s.now() });
   }
 }

@@ -13,15 +13,24 @@ import {
   jobRetriedMessage,
   jobStartedMessage,
   jobStoppedMessage,
+  type SettledView,
   type SummaryView,
   summaryMessage,
   type TaskFailure,
   taskFailedMessage,
   tasksFailedMessage,
 } from '../ui/events.js';
+import type { SlackMessage } from '../ui/types.js';
 import { doneCount, failedCount, lagNote, STATUS_LAG_CYCLES, snapshotOf, timing } from './cards.js';
 import { eventKey, type WatchEvent } from './deps.js';
-import { asDiagnosis, type JobState, type LastEvent, storeDiagnosis } from './state.js';
+import {
+  type AskedWrite,
+  asDiagnosis,
+  type ButtonMessage,
+  type JobState,
+  type LastEvent,
+  storeDiagnosis,
+} from './state.js';
 
 /** Failures posted one message each up to this many per cycle; more go in one grouped message. */
 const SINGLE_FAILURES = 3;
@@ -107,31 +116,74 @@ export function countTasks(tasks: readonly Task[]): Record<string, number> {
   return counts;
 }
 
-export function jobStep(w: Watch, prev: JobState, obs: JobObservation, now: number, ctx: EventCtx): JobStep {
+/** A write confirmed in Slack is credited to its asker when the watcher sees it happen within this long. */
+export const ASKED_MS = 15 * 60_000;
+
+/** Queues the edit of every tracked message `stale` picks: its buttons give way to what happened. */
+function settle(
+  s: JobState,
+  events: WatchEvent[],
+  stale: (b: ButtonMessage) => boolean,
+  settled: SettledView,
+): void {
+  const keep: ButtonMessage[] = [];
+  for (const b of s.buttons) {
+    if (stale(b)) events.push({ key: `${b.key}:settled`, kind: 'settle', of: b.key, settled });
+    else keep.push(b);
+  }
+  s.buttons = keep;
+}
+
+/** Who asked for this kind of write in Slack lately (it is credited once: the record is then cleared). */
+function askedBy(s: JobState, writes: readonly AskedWrite['write'][], now: number): string | null {
+  const a = s.asked;
+  if (!a || !writes.includes(a.write) || now - a.at > ASKED_MS) return null;
+  s.asked = null;
+  return a.by;
+}
+
+/**
+ * The job deleted: the last thread message (`by`: deleted from Slack by that user, else found missing in
+ * MMS), every button in the thread settled, the card drawn as deleted, the watch ended.
+ */
+export function jobDeletedStep(w: Watch, prev: JobState, now: number, by: string | null): JobStep {
   const s: JobState = structuredClone(prev);
   const events: WatchEvent[] = [];
+  const ref = { id: w.objectId, name: prev.job?.name ?? (w.label || `#${w.objectId}`) };
+  const who = by ?? askedBy(s, ['delete'], now);
+  settle(s, events, () => true, { what: 'deleted', at: now, by: who });
+  events.push({ key: eventKey(w.id, 'deleted'), kind: 'thread', message: jobDeletedMessage(ref, who) });
+  s.last = { kind: 'deleted', at: now };
+  s.unreachable = null;
+  s.asked = null;
+  s.ended = 'deleted';
+  s.finishedAt ??= now;
+  return { state: s, events, end: true };
+}
+
+export function jobStep(w: Watch, prev: JobState, obs: JobObservation, now: number, ctx: EventCtx): JobStep {
+  if (obs.job === null) return jobDeletedStep(w, prev, now, null);
+  const s: JobState = structuredClone(prev);
+  const events: WatchEvent[] = [];
+  /** Posts a thread message; `offers`: it carries buttons, tracked until they no longer fit the job. */
   const add = (
     suffix: string,
-    message: WatchEvent['message'],
+    message: SlackMessage,
     last: Omit<NonNullable<LastEvent>, 'at'>,
-    kind: WatchEvent['kind'] = 'thread',
+    kind: 'thread' | 'broadcast' = 'thread',
+    offers?: Omit<ButtonMessage, 'key'>,
   ): void => {
-    events.push({ key: eventKey(w.id, suffix), kind, message });
+    const key = eventKey(w.id, suffix);
+    events.push({ key, kind, message });
     s.last = { ...last, at: now };
+    if (offers) s.buttons = [...s.buttons.filter((b) => b.key !== key), { key, ...offers }];
   };
   s.unreachable = null;
 
-  if (obs.job === null) {
-    const ref = { id: w.objectId, name: prev.job?.name ?? (w.label || `#${w.objectId}`) };
-    add('deleted', jobDeletedMessage(ref), { kind: 'deleted' });
-    s.ended = 'deleted';
-    s.finishedAt = now;
-    return { state: s, events, end: true };
-  }
-
   // Watched again after it ended (a retry from Slack or outside it, `/mms watch`): a new run, with fresh
   // event keys. The retry (or the summary) says what happened, so no "started".
-  if (prev.ended !== null) {
+  const ranAgain = prev.ended !== null;
+  if (ranAgain) {
     Object.assign(s, {
       run: prev.run + 1,
       ended: null,
@@ -214,10 +266,18 @@ export function jobStep(w: Watch, prev: JobState, obs: JobObservation, now: numb
   if (!first && p) {
     if (!p.stopped && stopped) {
       s.stops++;
-      add(`stopped:${s.stops}`, jobStoppedMessage(ref, ctx), { kind: 'stopped' });
+      add(`stopped:${s.stops}`, jobStoppedMessage(ref, ctx), { kind: 'stopped' }, 'thread', {
+        kind: 'stopped',
+        tasks: [],
+      });
     } else if (p.stopped && !stopped) {
       s.resumes++;
       add(`resumed:${s.resumes}`, jobResumedMessage(ref), { kind: 'resumed' });
+      settle(s, events, (b) => b.kind === 'stopped', {
+        what: 'resumed',
+        at: now,
+        by: askedBy(s, ['start'], now),
+      });
     }
   }
 
@@ -262,7 +322,17 @@ export function jobStep(w: Watch, prev: JobState, obs: JobObservation, now: numb
     );
     const again = new Set(list.map((t) => t.id));
     s.diagnoses = s.diagnoses.filter((d) => !again.has(d.taskId));
+    // What offered to retry these tasks, or the job, is done with: the summary of the run before, the
+    // failure messages (a job retry reruns every failed task).
+    settle(
+      s,
+      events,
+      (b) => b.kind === 'finished' || (b.kind !== 'stopped' && (rerun || b.tasks.every((t) => again.has(t)))),
+      { what: 'retried', at: now, by: askedBy(s, ['retry', 'retry-task'], now) },
+    );
   }
+  // Ran again with no retry seen (started again outside Slack): the last run's summary is history.
+  if (ranAgain) settle(s, events, (b) => b.kind === 'finished', { what: 'ran-again', at: now });
 
   if (obs.failing)
     s.failing = obs.failing.map((t) => ({
@@ -279,6 +349,14 @@ export function jobStep(w: Watch, prev: JobState, obs: JobObservation, now: numb
   s.failuresPending = obs.failuresPending;
 
   if (terminal) {
+    // Resume and the retry of tasks that no longer fail are done with; the summary offers what fits now.
+    const failingNow = new Set(s.failing.map((f) => f.id));
+    settle(
+      s,
+      events,
+      (b) => b.kind === 'stopped' || (b.kind !== 'finished' && !b.tasks.some((t) => failingNow.has(t))),
+      { what: 'finished', at: now, status: outcome },
+    );
     const done = doneCount(s);
     s.ended = 'finished';
     s.finishedAt = now;
@@ -299,6 +377,7 @@ export function jobStep(w: Watch, prev: JobState, obs: JobObservation, now: numb
       summaryMessage(view, ctx),
       { kind: 'finished', status: outcome ?? undefined },
       'broadcast',
+      { kind: 'finished', tasks: [] },
     );
     return { state: s, events, end: true };
   }
@@ -307,9 +386,10 @@ export function jobStep(w: Watch, prev: JobState, obs: JobObservation, now: numb
 
 type Add = (
   suffix: string,
-  message: WatchEvent['message'],
+  message: SlackMessage,
   last: Omit<NonNullable<LastEvent>, 'at'>,
-  kind?: WatchEvent['kind'],
+  kind?: 'thread' | 'broadcast',
+  offers?: Omit<ButtonMessage, 'key'>,
 ) => void;
 
 /** One message per failure, or one grouped message when several fail in one cycle. */
@@ -329,20 +409,21 @@ function announceFailures(s: JobState, found: FailureFound[], ref: JobRef, ctx: 
   }
   if (failures.length <= SINGLE_FAILURES) {
     for (const f of failures)
-      add(`task-failed:${f.task.id}:r${f.task.retriedTimes}`, taskFailedMessage(ref, f, ctx), {
-        kind: 'task-failed',
-        table: f.diagnosis.table,
-        status: f.task.status ?? undefined,
-      });
+      add(
+        `task-failed:${f.task.id}:r${f.task.retriedTimes}`,
+        taskFailedMessage(ref, f, ctx),
+        { kind: 'task-failed', table: f.diagnosis.table, status: f.task.status ?? undefined },
+        'thread',
+        { kind: 'task-failed', tasks: [f.task.id] },
+      );
   } else {
     s.failGroups++;
     add(
       `tasks-failed:${s.failGroups}`,
       tasksFailedMessage(ref, failures, summarizeDiagnoses(failures.map((f) => f.diagnosis)), ctx),
-      {
-        kind: 'tasks-failed',
-        count: failures.length,
-      },
+      { kind: 'tasks-failed', count: failures.length },
+      'thread',
+      { kind: 'tasks-failed', tasks: failures.map((f) => f.task.id) },
     );
   }
 }

@@ -109,6 +109,25 @@ export class Notifier {
         if (row.watchId !== null) held.add(row.watchId);
         continue;
       }
+      // An edit of a message this outbox posted: its ts is on that row once it is out.
+      let editTs: string | null = null;
+      if (row.kind === 'update') {
+        editTs = row.payload.ts ?? null;
+        const of = row.payload.of;
+        if (!editTs && of) {
+          const target = this.o.outbox.get(of);
+          editTs = target?.resultTs ?? null;
+          if (!editTs && (!target || target.sentAt !== null)) {
+            // Never posted (Slack refused it) or long pruned: there is nothing to edit.
+            this.o.outbox.drop(row.id, 'the message to edit was never posted');
+            continue;
+          }
+          if (!editTs) {
+            if (row.watchId !== null) held.add(row.watchId);
+            continue;
+          }
+        }
+      }
       let threadTs: string | null = null;
       if (thread) {
         const w = watchOf(row.watchId);
@@ -138,7 +157,7 @@ export class Notifier {
         // key (every post carries it in its metadata) before posting it again.
         const earlier =
           row.attempts > 0 && method === 'chat.postMessage' ? await this.findPosted(row, threadTs) : null;
-        ts = earlier ?? (await this.send(row, method, threadTs));
+        ts = earlier ?? (await this.send(row, method, threadTs, editTs));
       } catch (e) {
         r.failed++;
         if (row.watchId !== null) held.add(row.watchId);
@@ -190,11 +209,16 @@ export class Notifier {
     }
   }
 
-  private async send(row: OutboxRow, method: Method, threadTs: string | null): Promise<string | null> {
+  private async send(
+    row: OutboxRow,
+    method: Method,
+    threadTs: string | null,
+    editTs: string | null,
+  ): Promise<string | null> {
     const { text, blocks } = row.payload;
     const content = { channel: row.channel, text, blocks: blocks as KnownBlock[] };
     if (method === 'chat.update') {
-      const ts = row.kind === 'update' ? row.payload.ts : row.resultTs;
+      const ts = row.kind === 'update' ? editTs : row.resultTs;
       if (!ts) throw new Error('no message to update');
       await this.o.web.chat.update({ ...content, ts });
       return ts;

@@ -99,6 +99,26 @@ export const FailedTask = z.object({
 });
 export type FailedTask = z.infer<typeof FailedTask>;
 
+/**
+ * A thread message of the job that carries buttons: its outbox key (its ts comes back on that row once
+ * sent), what it is, and the tasks it offers to retry. Edited once its buttons no longer fit the job.
+ */
+export const ButtonMessage = z.object({
+  key: z.string(),
+  kind: z.enum(['stopped', 'task-failed', 'tasks-failed', 'finished']),
+  tasks: z.array(z.number()).catch([]),
+});
+export type ButtonMessage = z.infer<typeof ButtonMessage>;
+
+/** A write on the job confirmed in Slack: who asked and when, so the thread can name them. */
+export const AskedWrite = z.object({
+  write: z.enum(['stop', 'start', 'retry', 'retry-task', 'delete']),
+  by: z.string(),
+  /** Watcher clock. */
+  at: z.number(),
+});
+export type AskedWrite = z.infer<typeof AskedWrite>;
+
 export const JobState = z.object({
   /** Where the watch came from: a Slack write, a job creation (async task), or discovery. */
   origin: z.enum(['slack', 'created', 'discovered']).catch('slack'),
@@ -145,6 +165,10 @@ export const JobState = z.object({
   verdict: str,
   /** Tasks resting at a *_DONE (later phases off; not running), at the last task read. */
   resting: count,
+  /** Thread messages whose buttons still fit the job (oldest first). */
+  buttons: z.array(ButtonMessage).catch([]),
+  /** The last write confirmed in Slack and not yet seen happen. */
+  asked: AskedWrite.nullable().catch(null),
 });
 export type JobState = z.infer<typeof JobState>;
 

@@ -1,6 +1,6 @@
-// While a source backs off, its cards carry one status line ("MMS unreachable since 10:42 UTC (throttled);
-// retrying"). It is written once, when the trouble starts; later failed cycles change nothing, so the
-// card is not edited again until the source answers and the line goes.
+// While a source backs off, its cards carry one status line ("MMS unreachable since <a Slack date>
+// (throttled); retrying"). It is written once, when the trouble starts; later failed cycles change nothing,
+// so the card is not edited again until the source answers and the line goes.
 import type { Watch, WatchGlance } from '../store/watches.js';
 import { asyncCardFor, asyncGlance, jobCardFor, jobGlance, scanCardFor, scanGlance } from './cards.js';
 import { commit, type TickReport, type WatchDeps } from './deps.js';

@@ -19,11 +19,12 @@ import { Outbox } from '../store/outbox.js';
 import { confirmationDone, messageLink } from '../ui/events.js';
 import type { RenderCtx } from '../ui/types.js';
 import { SourceBackoff } from './backoff.js';
-import { jobCardFor } from './cards.js';
+import { jobCardFor, jobGlance } from './cards.js';
 import { cronEvery } from './cron.js';
-import { emptyReport, eventKey, safePayload, type TickReport, type WatchDeps } from './deps.js';
+import { commit, emptyReport, eventKey, safePayload, type TickReport, type WatchDeps } from './deps.js';
 import { Gate } from './gate.js';
 import { HomeBuilder, HomeVisitors } from './home.js';
+import { jobDeletedStep } from './job-events.js';
 import { Notifier, type SendHooks } from './notify.js';
 import { pollFast } from './poll-fast.js';
 import { pollJobs } from './poll-jobs.js';
@@ -293,6 +294,10 @@ export class Watcher {
    * card becomes the job's card. A finished job watched again (a retry) starts a new run at its next poll.
    */
   register(w: WatchTarget): void {
+    if (w.kind === 'job' && w.write === 'delete') {
+      this.deleted(w);
+      return;
+    }
     const store = this.o.services.watches;
     this.o.db
       .transaction(() => {
@@ -311,6 +316,11 @@ export class Watcher {
           cardTs: keep ? null : w.cardTs,
           createdBy: w.user,
         });
+        // Who asked, so the thread can name them when the watcher sees the write happen.
+        if (w.kind === 'job' && w.write) {
+          const raw = watch.state && typeof watch.state === 'object' ? watch.state : {};
+          store.setState(watch.id, { ...raw, asked: { write: w.write, by: w.user, at: this.o.now() } });
+        }
         if (w.kind !== 'job' || !w.cardTs) return;
         if (keep) {
           const done = w.done ?? `Done: job ${w.label} (#${w.objectId}).`;
@@ -336,6 +346,52 @@ export class Watcher {
           safePayload(jobCardFor(watch, s, this.o.now(), this.o.render(w.region))),
           w.cardTs,
         );
+      })
+      .immediate();
+  }
+
+  /**
+   * After a confirmed delete: every card of the job (in any channel) is drawn as deleted, with one message
+   * in its thread saying who deleted it and its stale buttons settled; its watches end. The confirmation
+   * card links to the job's card (the one in its own channel first). A job with no card has nothing to do.
+   */
+  private deleted(w: WatchTarget): void {
+    const now = this.o.now();
+    this.o.db
+      .transaction(() => {
+        let link: { watchId: number; channel: string; ts: string } | null = null;
+        for (const x of this.o.services.watches.forObject('job', w.region, w.sourceId, w.objectId)) {
+          const ts = this.outbox.card(x.id)?.resultTs ?? x.cardTs;
+          if (ts && (!link || (x.channel === w.channel && link.channel !== w.channel)))
+            link = { watchId: x.id, channel: x.channel, ts };
+          const s = jobState(x.state);
+          if (s.ended === 'deleted') continue;
+          const step = jobDeletedStep(x, s, now, w.user);
+          const render = this.o.render(x.region);
+          commit(this.deps, {
+            watch: x,
+            prev: x.state,
+            next: step.state,
+            glance: jobGlance(step.state),
+            events: step.events,
+            card: () => jobCardFor(x, step.state, now, render),
+            end: true,
+          });
+        }
+        if (!link || !w.cardTs || link.ts === w.cardTs) return;
+        const note = confirmationDone(
+          w.done ?? `Job ${w.label} (#${w.objectId}) deleted.`,
+          { id: w.objectId, name: w.label },
+          messageLink(link.channel, link.ts),
+          true,
+        );
+        this.outbox.enqueue({
+          key: eventKey(link.watchId, `done:${w.cardTs}`),
+          watchId: link.watchId,
+          channel: w.channel,
+          kind: 'update',
+          payload: { ...safePayload(note), ts: w.cardTs },
+        });
       })
       .immediate();
   }

@@ -435,6 +435,17 @@ describe('/mms stop · start · retry · delete', () => {
     expect(mmsWrites(h).filter((a) => a === 'RetryMmsJob')).toHaveLength(1);
     expect(textOf(done)).toContain('Retry started for job finance_nightly (#2)');
     expect(textOf(await ask(h, `retry ${HIVE} 1`))).toContain('only a FAILED job can be retried');
+    // A Retry pressed again on an older message (the job runs now): told why, with a link to the job's
+    // card (the confirmation card became it), which shows what happened.
+    const { reply } = await press(h, `retry ${HIVE_ID} 2`);
+    const t = textOf(reply!);
+    expect(t).toContain('Not possible in its current state');
+    expect(t).toMatch(
+      /Cannot retry job finance_nightly \(#2\): it is DOING; only a FAILED job can be retried/,
+    );
+    expect(t).toContain(
+      `The job has moved on. See <https://slack.com/archives/${CHANNEL}/p${card.ts.replace('.', '')}|its card> for what happened`,
+    );
   });
 
   it('delete needs a second operator; a viewer may ask but not confirm', async () => {

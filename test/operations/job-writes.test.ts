@@ -104,4 +104,63 @@ describe('delete', () => {
     expect(gone).toBeInstanceOf(MmsError);
     expect((gone as MmsError).kind).toBe('not-found');
   });
+
+  it('a job with a card somewhere: its cards are told who deleted it', async () => {
+    const ctx = core.ctx();
+    // Watched in another channel only.
+    core.services.watches.add({
+      kind: 'job',
+      region: ctx.region,
+      sourceId: HIVE_ID,
+      sourceName: HIVE,
+      objectId: 2,
+      channel: 'C0ELSEWHERE',
+      label: 'finance_nightly',
+      cardTs: '1749000000.000100',
+    });
+    const plan = await deleteJob.plan(ctx, { source: HIVE, job: '2' });
+    const out = await deleteJob.execute(ctx, plan.payload);
+    expect(out.watch).toMatchObject({ kind: 'job', objectId: 2, write: 'delete' });
+    expect(out.watch?.done).toBe('Job finance_nightly (#2) deleted.');
+  });
+});
+
+describe('a write the job no longer fits', () => {
+  it('links to the job card (this channel first) when the job has one', async () => {
+    const ctx = core.ctx();
+    const add = (channel: string, cardTs: string, state?: unknown) =>
+      core.services.watches.add({
+        state,
+        kind: 'job',
+        region: ctx.region,
+        sourceId: HIVE_ID,
+        sourceName: HIVE,
+        objectId: 1,
+        channel,
+        label: 'done_job',
+        cardTs,
+      });
+    const err = async (): Promise<UsageError> => {
+      const e = await retryJob.plan(ctx, { source: HIVE, job: '1' }).then(
+        () => null,
+        (x: unknown) => x,
+      );
+      if (!(e instanceof UsageError)) throw new Error(`expected a UsageError, got ${String(e)}`);
+      return e;
+    };
+    expect((await err()).mrkdwn).toBeUndefined();
+    add('C0ELSEWHERE', '1749000000.000100');
+    expect((await err()).mrkdwn).toContain('/archives/C0ELSEWHERE/p1749000000000100|its card>');
+    // What the watcher last told on the card (its glance) says what happened.
+    const at = Date.UTC(2025, 5, 3, 2, 30);
+    add(ctx.channel, '1749000000.000200', {
+      glance: { status: 'DONE', ended: 'finished', last: { kind: 'finished', at, status: 'DONE' } },
+    });
+    const e = await err();
+    expect(e.kind).toBe('wrong-state');
+    expect(e.mrkdwn).toBe(
+      `The job has moved on. Last on its card: finished: DONE · <!date^${at / 1000}^{date_short_pretty} {time}|2025-06-03 02:30 UTC>. ` +
+        `See <https://slack.com/archives/${ctx.channel}/p1749000000000200|its card> for what happened and the buttons that fit it now.`,
+    );
+  });
 });

@@ -177,6 +177,13 @@ describe.skipIf(!haveChromium)('the sandbox page in Chromium', { timeout: 60_000
     const ends = page.locator('#timeline .msg.broadcast:not(.reply)', { hasText: 'browser_retry' });
     await expect.poll(() => ends.count(), { timeout: 20_000 }).toBe(2);
     expect(await ends.filter({ hasText: 'finished: DONE' }).count()).toBe(1);
+    // No Retry left anywhere in the job's thread (drawn inside the card), nor on the FAILED run's
+    // broadcast: the failure and the FAILED summary now say when it was retried, and by whom.
+    await expect
+      .poll(() => jobCards.first().getByRole('button', { name: /Retry/ }).count(), { timeout: 20_000 })
+      .toBe(0);
+    await expect.poll(() => ends.getByRole('button', { name: /Retry/ }).count(), { timeout: 20_000 }).toBe(0);
+    expect(await jobCards.first().textContent()).toMatch(/Retried .+ by /);
     await page.screenshot({ path: join(shots, 'retry-done.png') });
     expect(problems).toEqual([]);
   });

@@ -189,9 +189,11 @@ describe('jobCard', () => {
     expect(runCommands(m)).toContain('job 2000015 10');
   });
   it('unreachable note; finished failed card offers Diagnose and Retry, not Unwatch', () => {
-    expect(
-      textOf(jobCard({ ...base, unreachable: 'MMS unreachable since 10:42 (throttled); retrying' })),
-    ).toContain('MMS unreachable since 10:42');
+    const since = Date.UTC(2025, 5, 3, 10, 42);
+    // A Slack date (each reader's zone), with the UTC time as its fallback.
+    expect(textOf(jobCard({ ...base, unreachable: { since, kind: 'throttled' } }))).toContain(
+      `MMS unreachable since <!date^${since / 1000}^{date_short_pretty} {time}|2025-06-03 10:42 UTC> (throttled); retrying`,
+    );
     const m = jobCard({
       ...base,
       job: Job.parse({ ...job, status: 'FAILED', taskDone: 2 }),
@@ -208,13 +210,29 @@ describe('jobCard', () => {
     expect(m.text).toContain('finished');
     expect(textOf(m)).toContain('Took 10m 00s');
   });
+  it('deleted card: says so, keeps what it last showed, offers no button', () => {
+    const m = jobCard({
+      ...base,
+      job: Job.parse({ ...job, status: 'FAILED', taskDone: 1 }),
+      counts: { DONE: 1, DATA_FAILED: 1 },
+      finished: true,
+      deleted: true,
+      last: { kind: 'deleted', at: Date.UTC(2025, 5, 3, 10, 42) },
+    });
+    assertWithinLimits(m);
+    expect(m.text).toMatch(/\(#10\) deleted, 1\/2 tasks/);
+    expect(textOf(m)).toContain('🗑️ Job');
+    expect(textOf(m)).toContain('*deleted*');
+    expect(textOf(m)).toContain('1 of 2 tables done');
+    expect(runCommands(m)).toEqual([]);
+  });
   it('escapes names and events', () => {
     const m = jobCard({
       ...base,
       job: Job.parse({ ...job, name: INJECT }),
       last: { kind: 'task-failed', at: 0, table: INJECT, status: 'DATA_FAILED' },
       failing: [{ id: 1, table: INJECT, status: INJECT }],
-      unreachable: INJECT,
+      unreachable: { since: 0, kind: INJECT },
     });
     assertWithinLimits(m);
     expectNoInjection(m);

@@ -114,6 +114,10 @@ describe('a failure retried while the bot was down', () => {
     expect(failed).toBeLessThan(retried);
     expect(retried).toBeLessThan(done);
     expect(textOf(thread[failed])).toContain('GRANT admin TO USER');
+    // Posted and edited in the same flush (the edit waits for the post's ts): retried already, so no
+    // Retry on it, and nobody to name (retried in the console).
+    expect(buttons(thread[failed])).toEqual([]);
+    expect(textOf(thread[failed])).toMatch(/🔁 Retried <!date\^\d+\^[^|]+\|[^>]+> — see <https:/);
     expect(thread[done]!.text).toMatch(/finished: DONE/);
     expect(new Set(keys).size).toBe(keys.length);
     const card = w.api.messages(CHANNEL).find((m) => m.ts === cardTs)!;

@@ -167,7 +167,9 @@ describe('stop, resume, delete', () => {
     const last = w.api.replies(CHANNEL, cardTs).at(-1)!;
     expect(last.text).toMatch(/was deleted in MMS; no longer watched/);
     const card = w.api.messages(CHANNEL).find((m) => m.ts === cardTs)!;
-    expect(card.text).toMatch(/DELETED/);
+    expect(card.text).toMatch(/doomed \(#\d+\) deleted/);
+    // Nothing on it to press for a job that is gone.
+    expect(buttons(card)).toEqual([]);
     await cycle(w, inst.watcher);
     expect(w.api.replies(CHANNEL, cardTs).filter((m) => /deleted/.test(m.text))).toHaveLength(1);
   });

@@ -36,12 +36,19 @@ describe('MMS throttling storm', () => {
     });
     let ticks = 0;
     const seen: number[] = [];
+    let home = '';
     while (w.sim.calls.filter((c) => c.status === 503).length < 20 && ticks < 200) {
       await cycle(w, inst.watcher, 0);
       ticks++;
-      if (/MMS unreachable since \d\d:\d\d UTC \(throttled\); retrying/.test(textOf(card())))
+      if (
+        /MMS unreachable since <!date\^\d+\^[^|>]+\|[^>]+ UTC> \(throttled\); retrying/.test(textOf(card()))
+      ) {
         seen.push(ticks);
+        // App Home says it the same way: a Slack date, not a clock time as text.
+        if (seen.length === 1) home = JSON.stringify(await inst.watcher.homeView('U0HOME0001'));
+      }
     }
+    expect(home).toMatch(/MMS unreachable since <!date\^\d+\^[^|>]+\|[^>]+ UTC> \(throttled\); retrying/);
     // Every logical call tries twice (the client's own retry); the watcher backs off between cycles.
     const calls = w.sim.calls.length;
     expect(calls).toBeLessThan(ticks);
