@@ -4,6 +4,7 @@ import { esc, inlineCode, mdLink, truncate } from './escape.js';
 import { exactCount, progressBar, statusEmoji } from './format.js';
 import { context, divider, header, section } from './kit.js';
 import { forModal } from './message.js';
+import { type MovedSizes, movedShort } from './sizes.js';
 
 export interface HomeItem {
   kind: 'job' | 'scan' | 'async';
@@ -14,6 +15,8 @@ export interface HomeItem {
   status: string | null;
   done: number | null;
   total: number | null;
+  /** A job's table sizes, done of all; null or absent: none reported. */
+  moved?: MovedSizes | null;
   lastEvent: string | null;
   unreachable: string | null;
   /** The card's permalink (or an app_redirect link to its channel). */
@@ -50,8 +53,9 @@ function activeLine(i: HomeItem): string {
       ? ` \`${progressBar(i.done ?? 0, i.total, 12)}\` ${exactCount(i.done ?? 0)}/${exactCount(i.total)}`
       : '';
   const link = i.link ? ` · ${mdLink(i.link, 'card')}` : '';
+  const moved = movedShort(i.moved);
   const lines = [
-    `${statusEmoji(i.status)} ${name} · ${esc(i.status ?? 'waiting')}${progress}${link}`,
+    `${statusEmoji(i.status)} ${name} · ${esc(i.status ?? 'waiting')}${progress}${moved ? ` · ${moved}` : ''}${link}`,
     `${esc(i.sourceName)} · ${esc(i.region)}${i.lastEvent ? ` · Last: ${esc(truncate(i.lastEvent.replace(/\s+/g, ' '), 200))}` : ''}`,
   ];
   if (i.unreachable) lines.push(`⚠️ ${esc(truncate(i.unreachable, 200))}`);

@@ -11,6 +11,7 @@ import {
   unreachableLine,
 } from '../ui/events.js';
 import { jobCard } from '../ui/jobs.js';
+import type { MovedSizes } from '../ui/sizes.js';
 import type { RenderCtx, SlackMessage } from '../ui/types.js';
 import type { AsyncState, JobSnapshot, JobState, ScanState } from './state.js';
 
@@ -118,8 +119,16 @@ export function jobCardFor(w: Watch, s: JobState, now: number, render: RenderCtx
     unreachable: unreachable(s.unreachable),
     note: s.lag && s.ended !== 'deleted' ? lagNote(s.lag, s.ended !== null, s.verdict !== null) : null,
     finished: s.ended !== null,
+    moved: movedOf(s),
     defaultRegion: render.defaultRegion,
   });
+}
+
+/** The job's table sizes, done of all, for the card, the summary and the glance; null: MMS reported none. */
+export function movedOf(s: JobState): MovedSizes | null {
+  const z = s.sizes;
+  if (!z || (z.rows === null && z.bytes === null)) return null;
+  return { rows: z.doneRows, bytes: z.doneBytes, totalRows: z.rows, totalBytes: z.bytes, unsized: z.unsized };
 }
 
 /** The one scan view: the card and the scan's events are drawn from it. */
@@ -159,6 +168,11 @@ export function asyncView(w: Watch, s: AsyncState): AsyncCardView {
 export const asyncCardFor = (w: Watch, s: AsyncState, render: RenderCtx): SlackMessage =>
   asyncCard(asyncView(w, s), eventCtx(w, render));
 
+function glanceMoved(s: JobState): WatchGlance['moved'] {
+  const m = movedOf(s);
+  return m ? { rows: m.rows, bytes: m.bytes, totalRows: m.totalRows, totalBytes: m.totalBytes } : null;
+}
+
 /** What other readers show of a job watch (`/mms watching`, `/mms status`), as data. */
 export function jobGlance(s: JobState): WatchGlance {
   return {
@@ -169,6 +183,7 @@ export function jobGlance(s: JobState): WatchGlance {
     failed: failedCount(s),
     percent: null,
     ended: s.ended,
+    moved: glanceMoved(s),
   };
 }
 
@@ -181,6 +196,7 @@ export function scanGlance(s: ScanState): WatchGlance {
     failed: 0,
     percent: s.outcome ? null : (s.progress ?? 0) / 100,
     ended: s.outcome,
+    moved: null,
   };
 }
 
@@ -193,5 +209,6 @@ export function asyncGlance(s: AsyncState): WatchGlance {
     failed: 0,
     percent: null,
     ended: s.outcome === null ? null : s.outcome === 'done' ? 'job created' : s.outcome,
+    moved: null,
   };
 }

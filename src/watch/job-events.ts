@@ -2,8 +2,16 @@
 // to post. Pure (no I/O), so every transition is testable; event keys come from counters in the state, which
 // is committed together with the events.
 
+import { createHash } from 'node:crypto';
 import { type Diagnosis, summarizeDiagnoses } from '../diagnosis/diagnose.js';
-import { isJobTerminal, isTaskFailed, type Job, parseMmsTime, type Task } from '../mms/schemas.js';
+import {
+  isJobTerminal,
+  isTaskFailed,
+  type Job,
+  parseMmsTime,
+  type Table,
+  type Task,
+} from '../mms/schemas.js';
 import type { Watch } from '../store/watches.js';
 import {
   type EventCtx,
@@ -19,12 +27,17 @@ import {
   taskFailedMessage,
   tasksFailedMessage,
 } from '../ui/events.js';
-import { doneCount, failedCount, lagNote, STATUS_LAG_CYCLES, snapshotOf, timing } from './cards.js';
+import { doneCount, failedCount, lagNote, movedOf, STATUS_LAG_CYCLES, snapshotOf, timing } from './cards.js';
 import { eventKey, type WatchEvent } from './deps.js';
-import { asDiagnosis, type JobState, type LastEvent, storeDiagnosis } from './state.js';
+import { asDiagnosis, type JobSizes, type JobState, type LastEvent, storeDiagnosis } from './state.js';
 
 /** Failures posted one message each up to this many per cycle; more go in one grouped message. */
 const SINGLE_FAILURES = 3;
+/**
+ * How often at most a running job's task list is read again only because more tasks are done, so that the
+ * table sizes moved follow (their card's figure lags by up to this much; the job's end reads them anyway).
+ */
+export const SIZE_REFRESH_MS = 2 * 60_000;
 /** Diagnoses kept for the completion summary and App Home. */
 const MAX_STORED_DIAGNOSES = 50;
 
@@ -47,6 +60,8 @@ export interface JobObservation {
   failures: FailureFound[];
   /** Some new failures were left for the next cycle (log reads are capped). */
   failuresPending: boolean;
+  /** The job's table sizes summed this cycle; null: not meaningful for the job; absent: keep the last. */
+  sizes?: JobSizes | null;
 }
 
 export interface JobStep {
@@ -178,6 +193,7 @@ export function jobStep(w: Watch, prev: JobState, obs: JobObservation, now: numb
   )
     s.movedAt = now;
   s.job = snap;
+  if (obs.sizes !== undefined) s.sizes = obs.sizes;
   if (obs.tasks) {
     s.counts = countTasks(obs.tasks);
     s.tasksAt = now;
@@ -291,6 +307,7 @@ export function jobStep(w: Watch, prev: JobState, obs: JobObservation, now: numb
       failures: summarizeDiagnoses(s.diagnoses.map(asDiagnosis)),
       undiagnosed: s.undiagnosed,
       verification: s.job.enableVerification,
+      moved: movedOf(s),
       note: s.lag ? lagNote(s.lag, true, s.verdict !== null) : null,
     };
     // The end of a job is one message: the summary, in the thread and broadcast to the channel.
@@ -370,10 +387,125 @@ export function needsTasks(s: JobState, j: Job, now: number, refreshMs: number):
   if (!active) return false;
   // Every task counted done while MMS still says running.
   if ((j.taskNum ?? 0) > 0 && (j.taskDone ?? 0) >= (j.taskNum ?? 0)) return true;
+  // Sizes shown: more tasks done than at the last read move them, read again at most every SIZE_REFRESH_MS.
+  const doneAtRead = (s.counts?.['DONE'] ?? 0) + s.resting;
+  if (movedOf(s) !== null && (j.taskDone ?? 0) > doneAtRead && now - (s.tasksAt ?? 0) >= SIZE_REFRESH_MS)
+    return true;
   // Tasks can rest at a *_DONE (later phases off) while MMS stays DOING and nothing moves: a job whose
   // progress stood still for the refresh period is looked at again, each job at its own pace (75–125 %).
   if (refreshMs <= 0) return false;
   const spread = 0.75 + 0.5 * ((j.id * 0.6180339887) % 1);
   const since = Math.max(s.movedAt ?? 0, s.tasksAt ?? 0);
   return now - since >= refreshMs * spread;
+}
+
+/**
+ * Whether table sizes say what the job moves: it copies whole tables' data (no partition selection, not
+ * incremental, not schema only). For other jobs a table's size would overstate it, so none is shown.
+ */
+export function movesWholeTables(j: Job): boolean {
+  const c = j.config ?? {};
+  const on = (v: unknown) => v === true || v === 'true';
+  const some = (v: unknown) =>
+    Array.isArray(v) ? v.length > 0 : typeof v === 'object' && v !== null && Object.keys(v).length > 0;
+  return (
+    !on(c['schemaOnly']) && !on(c['increment']) && !some(c['partitions']) && !some(c['partitionFilters'])
+  );
+}
+
+/** A table of the job, as its tasks name it. */
+export interface JobTable {
+  /** MMS's table id when the tasks give it, else the lower-cased `db.table`. */
+  key: string;
+  id: number | null;
+  db: string;
+  name: string;
+}
+
+/** The tables the job's tasks cover, and those whose tasks all moved their data. */
+export interface TableSet {
+  tables: Map<string, JobTable>;
+  done: Set<string>;
+}
+
+/** A task whose data is in: DONE, or resting after its data or verification phase (later phases off). */
+const dataMoved = (t: Task): boolean =>
+  t.status === 'DONE' || (resting(t) && (t.status === 'DATA_DONE' || t.status === 'VERIFICATION_DONE'));
+
+const nameKey = (db: string, name: string): string => `${db}.${name}`.toLowerCase();
+
+export function tableSet(j: Job, tasks: readonly Task[]): TableSet {
+  const tables = new Map<string, JobTable>();
+  const open = new Set<string>();
+  for (const t of tasks) {
+    const db = t.srcDbName ?? j.srcDbName ?? null;
+    const name = t.srcTableName ?? null;
+    const id = typeof t.tableId === 'number' ? t.tableId : null;
+    if (id === null && (db === null || name === null)) continue;
+    const key = id !== null ? `#${id}` : nameKey(db!, name!);
+    if (!tables.has(key)) tables.set(key, { key, id, db: db ?? '', name: name ?? '' });
+    if (!dataMoved(t)) open.add(key);
+  }
+  return { tables, done: new Set([...tables.keys()].filter((k) => !open.has(k))) };
+}
+
+/**
+ * Which table set and done set sizes were summed for: `<tables>:<hash>|<done>:<hash>`, short hashes so a
+ * state stays small whatever the number of tables.
+ */
+export function sizeKey(set: TableSet): string {
+  const hash = (keys: Iterable<string>) => {
+    const h = createHash('sha1');
+    for (const k of [...keys].sort()) h.update(`${k}\n`);
+    return h.digest('hex').slice(0, 12);
+  };
+  return `${set.tables.size}:${hash(set.tables.keys())}|${set.done.size}:${hash(set.done)}`;
+}
+
+/** Whether two size keys are for the same table set (their done sets may differ). */
+export const sameTables = (a: string, b: string): boolean => a.split('|')[0] === b.split('|')[0];
+
+/** What the sums need of a listed table. */
+export type SizedTable = Pick<Table, 'id' | 'name' | 'numRows' | 'size'> & { dbName: string | null };
+
+/** Finds a job's table in an inventory listing: by id, or by database and name. */
+export function tableIndex(listed: readonly SizedTable[]): (t: JobTable) => SizedTable | undefined {
+  const byId = new Map<number, SizedTable>();
+  const byName = new Map<string, SizedTable>();
+  for (const x of listed) {
+    byId.set(x.id, x);
+    if (x.dbName) byName.set(nameKey(x.dbName, x.name), x);
+  }
+  return (t) => (t.id !== null ? byId.get(t.id) : undefined) ?? byName.get(nameKey(t.db, t.name));
+}
+
+/** The sums of the tables' inventory sizes; a figure stays null when no table reports it. */
+export function sumSizes(set: TableSet, find: (t: JobTable) => SizedTable | undefined): JobSizes {
+  const out: JobSizes = {
+    of: sizeKey(set),
+    tables: set.tables.size,
+    doneTables: set.done.size,
+    unsized: 0,
+    rows: null,
+    bytes: null,
+    doneRows: null,
+    doneBytes: null,
+  };
+  const add = (a: number | null, b: number | null | undefined) =>
+    typeof b === 'number' && Number.isFinite(b) && b >= 0 ? (a ?? 0) + b : a;
+  for (const t of set.tables.values()) {
+    const x = find(t);
+    const rows = x?.numRows;
+    const size = x?.size;
+    if (typeof rows !== 'number' || typeof size !== 'number') out.unsized++;
+    out.rows = add(out.rows, rows);
+    out.bytes = add(out.bytes, size);
+    if (!set.done.has(t.key)) continue;
+    out.doneRows = add(out.doneRows, rows);
+    out.doneBytes = add(out.doneBytes, size);
+  }
+  // Nothing moved yet reads 0 of the total.
+  if (out.rows !== null) out.doneRows ??= 0;
+  if (out.bytes !== null) out.doneBytes ??= 0;
+  return out;
 }

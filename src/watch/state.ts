@@ -99,6 +99,26 @@ export const FailedTask = z.object({
 });
 export type FailedTask = z.infer<typeof FailedTask>;
 
+/**
+ * Source sizes of the job's tables, as MMS's table inventory reports them (ListMmsTables `numRows`, `size`:
+ * as of the source's last metadata scan), summed: all the tables the job's tasks cover, and those whose
+ * tasks are all done. Sums only, whatever the number of tables; `of` says which table set and done set
+ * they were summed for, so they are fetched again only when either changes.
+ */
+export const JobSizes = z.object({
+  /** Fingerprint of the table set and the done set (job-events `sizeKey`). */
+  of: z.string(),
+  tables: count,
+  doneTables: count,
+  /** Tables the inventory gave no size or no row count for (not listed, or the field absent). */
+  unsized: count,
+  rows: num,
+  bytes: num,
+  doneRows: num,
+  doneBytes: num,
+});
+export type JobSizes = z.infer<typeof JobSizes>;
+
 export const JobState = z.object({
   /** Where the watch came from: a Slack write, a job creation (async task), or discovery. */
   origin: z.enum(['slack', 'created', 'discovered']).catch('slack'),
@@ -145,6 +165,8 @@ export const JobState = z.object({
   verdict: str,
   /** Tasks resting at a *_DONE (later phases off; not running), at the last task read. */
   resting: count,
+  /** The job's table sizes (null: not known, or not meaningful for this job). */
+  sizes: JobSizes.nullable().catch(null),
 });
 export type JobState = z.infer<typeof JobState>;
 
