@@ -1,0 +1,164 @@
+// The rows and bytes a job moved, on its card, its summary and `/mms status`: the source sizes MMS's table
+// inventory reports for the tables whose tasks are all done, of those of all the job's tables. Expected
+// figures come from the simulator through the client (tasks and tables as MMS lists them).
+import { afterEach, describe, expect, it } from 'vitest';
+import { listAll } from '../../src/mms/client.js';
+import { humanBytes, humanCount } from '../../src/ui/format.js';
+import { watchListMessage } from '../../src/ui/watching.js';
+import { SIZE_REFRESH_MS } from '../../src/watch/job-events.js';
+import type { StoredMessage } from '../helpers/slack-api.js';
+import {
+  CHANNEL,
+  cycle,
+  cycleUntil,
+  type Instance,
+  REGION,
+  startWorld,
+  textOf,
+  type World,
+} from './setup.js';
+
+let w: World;
+let inst: Instance;
+
+afterEach(async () => {
+  await w.close();
+});
+
+async function open(o: Parameters<typeof startWorld>[0] = {}) {
+  // One task at a time, so a job spends cycles with some tables done and others not.
+  w = await startWorld({ ...o, sim: { taskConcurrency: 1, ...o.sim } });
+  inst = w.open();
+}
+
+async function startJob(name: string, tables: string[]) {
+  const cardTs = await w.postCard();
+  const asyncId = await w.createJob(name, tables);
+  inst.watcher.register(w.target('async', asyncId, name, cardTs));
+  return cardTs;
+}
+
+const jobWatch = (name: string) =>
+  [...inst.services.watches.active('job'), ...inst.services.watches.recent(20)].find(
+    (x) => x.kind === 'job' && x.label === name,
+  );
+
+const card = (ts: string): StoredMessage => w.api.messages(CHANNEL).find((m) => m.ts === ts)!;
+
+/** What MMS says now: rows and bytes of the job's tables, and of those whose tasks are all DONE. */
+async function expected(jobId: number) {
+  const tasks = await listAll((p) => w.mms.listTasks(w.sourceId, { jobId, ...p }));
+  const tables = await listAll((p) => w.mms.listTables(w.sourceId, { dbName: 'sales', ...p }));
+  const byTable = new Map<string, string[]>();
+  for (const t of tasks) byTable.set(t.srcTableName!, [...(byTable.get(t.srcTableName!) ?? []), t.status!]);
+  const e = { rows: 0, bytes: 0, doneRows: 0, doneBytes: 0, done: 0, total: byTable.size };
+  for (const [name, statuses] of byTable) {
+    const t = tables.find((x) => x.name === name)!;
+    e.rows += t.numRows!;
+    e.bytes += t.size!;
+    if (statuses.every((s) => s === 'DONE')) {
+      e.done++;
+      e.doneRows += t.numRows!;
+      e.doneBytes += t.size!;
+    }
+  }
+  return e;
+}
+
+describe('rows and size moved', () => {
+  it('shows the sizes done of all mid-run, all of them at the end, from one listing per tick', async () => {
+    await open();
+    const tables = ['orders', 'customers', 'payments', 'shipments'];
+    const cardTs = await startJob('sized_mig', tables);
+    const listings: number[] = [];
+    const tick = async (steps = 1) => {
+      const r = await cycle(w, inst.watcher, steps);
+      listings.push(r.mmsCallsByAction['ListMmsTables'] ?? 0);
+    };
+    for (let i = 0; i < 40 && !jobWatch('sized_mig'); i++) await tick();
+    const jobId = jobWatch('sized_mig')!.objectId;
+
+    // Mid-run: some tables done, some not. The figure follows the done tables within SIZE_REFRESH_MS.
+    let mid = await expected(jobId);
+    for (let i = 0; i < 40 && (mid.done < 1 || mid.done > tables.length - 2); i++) {
+      await tick();
+      mid = await expected(jobId);
+    }
+    expect(mid.done).toBeGreaterThan(0);
+    expect(mid.done).toBeLessThan(tables.length - 1);
+    w.clock.advance(SIZE_REFRESH_MS);
+    await tick(0);
+    const midLine =
+      `📦 Moved ${humanBytes(mid.doneBytes)}, ${humanCount(mid.doneRows)} rows of ` +
+      `${humanBytes(mid.bytes)}, ${humanCount(mid.rows)} rows (source sizes from the last scan)`;
+    expect(textOf(card(cardTs))).toContain(midLine);
+    // `/mms status` and `/mms watching` read the same figures from the glance.
+    const watch = jobWatch('sized_mig')!;
+    expect(watch.glance?.moved).toEqual({
+      rows: mid.doneRows,
+      bytes: mid.doneBytes,
+      totalRows: mid.rows,
+      totalBytes: mid.bytes,
+    });
+    const status = watchListMessage('Watched', [watch], {
+      region: REGION,
+      defaultRegion: REGION,
+      now: new Date(w.clock.now()),
+    });
+    expect(textOf(status as StoredMessage)).toContain(
+      `${humanBytes(mid.doneBytes)} of ${humanBytes(mid.bytes)} moved`,
+    );
+
+    await cycleUntil(w, inst.watcher, () => inst.services.watches.active().length === 0);
+    const end = await expected(jobId);
+    expect(end.done).toBe(tables.length);
+    const endLine = `📦 Moved ${humanBytes(end.bytes)}, ${humanCount(end.rows)} rows (source sizes from the last scan)`;
+    expect(textOf(card(cardTs))).toContain(endLine);
+    const summary = w.api.replies(CHANNEL, cardTs).find((m) => m.reply_broadcast)!;
+    expect(textOf(summary)).toContain(endLine);
+    // The inventory was listed when the sets changed, never more than once a tick for the one db.
+    expect(Math.max(...listings)).toBe(1);
+    expect(listings.filter((n) => n > 0).length).toBeLessThan(listings.length);
+  });
+
+  it('lists a db once per tick for all the jobs on it', async () => {
+    await open();
+    const a = await startJob('first_mig', ['orders', 'customers']);
+    const b = await startJob('second_mig', ['payments', 'refunds']);
+    const perTick: number[] = [];
+    for (let i = 0; i < 40 && inst.services.watches.active().length > 0; i++) {
+      const r = await cycle(w, inst.watcher);
+      perTick.push(r.mmsCallsByAction['ListMmsTables'] ?? 0);
+    }
+    expect(inst.services.watches.active()).toHaveLength(0);
+    expect(Math.max(...perTick)).toBe(1);
+    for (const [ts, name] of [
+      [a, 'first_mig'],
+      [b, 'second_mig'],
+    ] as const) {
+      const e = await expected(jobWatch(name)!.objectId);
+      expect(textOf(card(ts))).toContain(`📦 Moved ${humanBytes(e.bytes)}, ${humanCount(e.rows)} rows`);
+    }
+  });
+
+  it.each([
+    ['absent', false],
+    ['"null"', true],
+  ])('draws no size when MMS reports none (fields %s)', async (_how, nullStrings) => {
+    await open({ sim: { nullStrings } });
+    for (const t of w.sim.model.tables.values()) {
+      const blank = t as unknown as { numRows: number | null; size: number | null };
+      blank.numRows = null;
+      blank.size = null;
+    }
+    const cardTs = await startJob('unsized_mig', ['orders', 'customers']);
+    w.sim.resetCalls();
+    await cycleUntil(w, inst.watcher, () => inst.services.watches.active().length === 0);
+    // The inventory was asked, and said nothing of sizes.
+    expect(w.sim.calls.some((c) => c.action === 'ListMmsTables')).toBe(true);
+    expect(card(cardTs).text).toMatch(/finished: DONE/);
+    expect(textOf(card(cardTs))).not.toContain('📦');
+    expect(textOf(w.api.replies(CHANNEL, cardTs).find((m) => m.reply_broadcast))).not.toContain('📦');
+    expect(jobWatch('unsized_mig')!.glance?.moved).toBeNull();
+  });
+});
