@@ -3,9 +3,19 @@
 // figures come from the simulator through the client (tasks and tables as MMS lists them).
 import { afterEach, describe, expect, it } from 'vitest';
 import { listAll } from '../../src/mms/client.js';
+import { Job, Task } from '../../src/mms/schemas.js';
 import { humanBytes, humanCount } from '../../src/ui/format.js';
 import { watchListMessage } from '../../src/ui/watching.js';
-import { SIZE_REFRESH_MS } from '../../src/watch/job-events.js';
+import {
+  movesWholeTables,
+  SIZE_REFRESH_MS,
+  type SizedTable,
+  sameTables,
+  sizeKey,
+  sumSizes,
+  tableIndex,
+  tableSet,
+} from '../../src/watch/job-events.js';
 import type { StoredMessage } from '../helpers/slack-api.js';
 import {
   CHANNEL,
@@ -160,5 +170,69 @@ describe('rows and size moved', () => {
     expect(textOf(card(cardTs))).not.toContain('📦');
     expect(textOf(w.api.replies(CHANNEL, cardTs).find((m) => m.reply_broadcast))).not.toContain('📦');
     expect(jobWatch('unsized_mig')!.glance?.moved).toBeNull();
+  });
+});
+
+describe('the sums', () => {
+  const job = Job.parse({ id: 1, name: 'j', srcDbName: 'sales' });
+  const task = (id: number, table: string, status: string, o: Record<string, unknown> = {}) =>
+    Task.parse({ id, jobId: 1, srcDbName: 'sales', srcTableName: table, status, ...o });
+  const listed = (id: number, name: string, numRows: number | null, size: number | null): SizedTable => ({
+    id,
+    dbName: 'sales',
+    name,
+    numRows,
+    size,
+  });
+
+  it('a table is done when all its tasks moved their data; tables are found by id, else by name', () => {
+    const tasks = [
+      task(1, 'orders', 'DONE', { tableId: 11 }),
+      task(2, 'orders', 'DATA_DOING', { tableId: 11 }),
+      task(3, 'items', 'DONE'),
+      // Resting after its data phase (verification off): its data is in.
+      task(4, 'refunds', 'DATA_DONE', { running: false }),
+      task(5, 'ghosts', 'DONE'),
+    ];
+    const set = tableSet(job, tasks);
+    expect([...set.done].sort()).toEqual(['sales.ghosts', 'sales.items', 'sales.refunds']);
+    const sums = sumSizes(
+      set,
+      tableIndex([
+        listed(11, 'orders', 100, 1000),
+        listed(12, 'ITEMS', 10, 200),
+        listed(13, 'refunds', 5, null),
+      ]),
+    );
+    expect(sums).toMatchObject({
+      tables: 4,
+      doneTables: 3,
+      unsized: 2,
+      rows: 115,
+      bytes: 1200,
+      doneRows: 15,
+      doneBytes: 200,
+    });
+  });
+
+  it('the key changes with the table set or the done set, and says which', () => {
+    const a = sizeKey(tableSet(job, [task(1, 'orders', 'DATA_DOING'), task(2, 'items', 'DONE')]));
+    const b = sizeKey(tableSet(job, [task(1, 'orders', 'DONE'), task(2, 'items', 'DONE')]));
+    const c = sizeKey(tableSet(job, [task(1, 'orders', 'DONE'), task(3, 'refunds', 'DONE')]));
+    expect(new Set([a, b, c]).size).toBe(3);
+    expect(sameTables(a, b)).toBe(true);
+    expect(sameTables(b, c)).toBe(false);
+    expect(sizeKey(tableSet(job, [task(2, 'items', 'DONE'), task(1, 'orders', 'DATA_DOING')]))).toBe(a);
+  });
+
+  it('no sizes for jobs a table size would overstate', () => {
+    expect(movesWholeTables(job)).toBe(true);
+    for (const config of [
+      { partitions: [1, 2] },
+      { partitionFilters: { orders: "ds > '2025-01-01'" } },
+      { increment: true },
+      { schemaOnly: true },
+    ])
+      expect(movesWholeTables(Job.parse({ ...job, config }))).toBe(false);
   });
 });
