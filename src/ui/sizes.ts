@@ -1,5 +1,6 @@
 // How much of a job's data is in, in words: the source sizes of its tables (MMS's table inventory, `numRows`
 // and `size` as of the source's last metadata scan), those of the tables whose tasks are all done of all.
+import { slackDate } from './escape.js';
 import { exactCount, humanBytes, humanCount } from './format.js';
 
 export interface MovedSizes {
@@ -11,6 +12,8 @@ export interface MovedSizes {
   totalBytes: number | null;
   /** Tables MMS gave no size or no row count for (left out of the sums). */
   unsized?: number;
+  /** Epoch ms: the tables done are as of then, when more tasks finished since (the figure lags). */
+  asOf?: number | null;
 }
 
 const known = (m: MovedSizes | null | undefined): m is MovedSizes =>
@@ -29,7 +32,8 @@ const all = (m: MovedSizes): boolean =>
 
 /**
  * The card's and the summary's line: `📦 Moved 1.2 GB, 3.4M rows of 4.5 GB, 12M rows (source sizes from the
- * last scan)`, or `📦 Moved 4.5 GB, 12M rows (…)` when every table is in. null when MMS reported no size.
+ * last scan)`, or `📦 Moved 4.5 GB, 12M rows (…)` when every table is in; when the figure lags the tasks
+ * done, since when. null when MMS reported no size.
  */
 export function movedLine(m: MovedSizes | null | undefined): string | null {
   if (!known(m)) return null;
@@ -39,8 +43,12 @@ export function movedLine(m: MovedSizes | null | undefined): string | null {
   );
   const of = all(m) ? '' : ` of ${pair(m.totalBytes, m.totalRows)}`;
   const n = m.unsized ?? 0;
-  const gap = n > 0 ? `; ${exactCount(n)} table${n === 1 ? '' : 's'} without a size left out` : '';
-  return `📦 Moved ${moved}${of} (source sizes from the last scan${gap})`;
+  const notes = [
+    ...(typeof m.asOf === 'number' ? [`tables done as of ${slackDate(new Date(m.asOf), '{time}')}`] : []),
+    'source sizes from the last scan',
+    ...(n > 0 ? [`${exactCount(n)} table${n === 1 ? '' : 's'} without a size left out`] : []),
+  ];
+  return `📦 Moved ${moved}${of} (${notes.join('; ')})`;
 }
 
 /** One line's worth (`/mms watching`, App Home): `1.2 GB of 4.5 GB moved`, or in rows; null: none reported. */

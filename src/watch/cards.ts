@@ -124,11 +124,22 @@ export function jobCardFor(w: Watch, s: JobState, now: number, render: RenderCtx
   });
 }
 
-/** The job's table sizes, done of all, for the card, the summary and the glance; null: MMS reported none. */
+/**
+ * The job's table sizes, done of all, for the card, the summary and the glance; null: MMS reported none.
+ * While the job runs and its progress moved since the tasks said which tables are done, as of when.
+ */
 export function movedOf(s: JobState): MovedSizes | null {
   const z = s.sizes;
   if (!z || (z.rows === null && z.bytes === null)) return null;
-  return { rows: z.doneRows, bytes: z.doneBytes, totalRows: z.rows, totalBytes: z.bytes, unsized: z.unsized };
+  const lags = s.ended === null && z.at !== null && (s.movedAt ?? 0) > z.at;
+  return {
+    rows: z.doneRows,
+    bytes: z.doneBytes,
+    totalRows: z.rows,
+    totalBytes: z.bytes,
+    unsized: z.unsized,
+    asOf: lags ? z.at : null,
+  };
 }
 
 /** The one scan view: the card and the scan's events are drawn from it. */

@@ -34,10 +34,13 @@ import { asDiagnosis, type JobSizes, type JobState, type LastEvent, storeDiagnos
 /** Failures posted one message each up to this many per cycle; more go in one grouped message. */
 const SINGLE_FAILURES = 3;
 /**
- * How often at most a running job's task list is read again only because more tasks are done, so that the
- * table sizes moved follow (their card's figure lags by up to this much; the job's end reads them anyway).
+ * A running job whose card shows sizes and whose tasks done went up since its task list was last read has
+ * it read again after SIZE_REFRESH_MS, so the sizes moved follow; at most MAX_SIZE_READS such reads per
+ * source per cycle (the longest waiting first), so their cost does not grow with the number of jobs. The
+ * card says how old the figure is while it lags; the job's end reads the tasks anyway.
  */
 export const SIZE_REFRESH_MS = 2 * 60_000;
+export const MAX_SIZE_READS = 4;
 /** Diagnoses kept for the completion summary and App Home. */
 const MAX_STORED_DIAGNOSES = 50;
 
@@ -370,6 +373,13 @@ function mmsDuration(j: Job, now: number): number | null {
   return a !== undefined && !Number.isNaN(a) && now >= a ? now - a : null;
 }
 
+/** Whether this watch's sizes moved lag its tasks done (a read for them is due; see MAX_SIZE_READS). */
+export function sizesDue(s: JobState, j: Job, now: number): boolean {
+  if (isJobTerminal(j.status) || j.stopped === true || movedOf(s) === null) return false;
+  const doneAtRead = (s.counts?.['DONE'] ?? 0) + s.resting;
+  return (j.taskDone ?? 0) > doneAtRead && now - (s.tasksAt ?? 0) >= SIZE_REFRESH_MS;
+}
+
 /**
  * Whether the task list must be read this cycle for this watch: only when the card or the events need task
  * detail. Progress comes from the job list and failures from the per-source failure query.
@@ -387,10 +397,6 @@ export function needsTasks(s: JobState, j: Job, now: number, refreshMs: number):
   if (!active) return false;
   // Every task counted done while MMS still says running.
   if ((j.taskNum ?? 0) > 0 && (j.taskDone ?? 0) >= (j.taskNum ?? 0)) return true;
-  // Sizes shown: more tasks done than at the last read move them, read again at most every SIZE_REFRESH_MS.
-  const doneAtRead = (s.counts?.['DONE'] ?? 0) + s.resting;
-  if (movedOf(s) !== null && (j.taskDone ?? 0) > doneAtRead && now - (s.tasksAt ?? 0) >= SIZE_REFRESH_MS)
-    return true;
   // Tasks can rest at a *_DONE (later phases off) while MMS stays DOING and nothing moves: a job whose
   // progress stood still for the refresh period is looked at again, each job at its own pace (75–125 %).
   if (refreshMs <= 0) return false;
@@ -490,6 +496,7 @@ export function sumSizes(set: TableSet, find: (t: JobTable) => SizedTable | unde
     bytes: null,
     doneRows: null,
     doneBytes: null,
+    at: null,
   };
   const add = (a: number | null, b: number | null | undefined) =>
     typeof b === 'number' && Number.isFinite(b) && b >= 0 ? (a ?? 0) + b : a;

@@ -20,11 +20,13 @@ import { mapLimit } from './gate.js';
 import {
   type FailureFound,
   jobStep,
+  MAX_SIZE_READS,
   movesWholeTables,
   needsTasks,
   type SizedTable,
   sameTables,
   sizeKey,
+  sizesDue,
   sumSizes,
   tableIndex,
   tableSet,
@@ -85,16 +87,12 @@ async function pollSource(d: WatchDeps, r: TickReport, src: SourceWork): Promise
       byJob.set(w.objectId, [...(byJob.get(w.objectId) ?? []), w]);
     for (const j of seen) if (byJob.has(j.id) && !found.has(j.id)) found.set(j.id, j);
     const inventory: Inventory = new Map();
+    const sizeReads = sizeReadsDue(d, byJob, found);
     await mapLimit([...byJob], d.settings.concurrency, ([jobId, ws]) =>
-      pollJob(
-        d,
-        r,
-        src,
-        ws,
-        found.has(jobId) ? found.get(jobId)! : null,
-        failing.get(jobId) ?? [],
+      pollJob(d, r, src, ws, found.has(jobId) ? found.get(jobId)! : null, failing.get(jobId) ?? [], {
         inventory,
-      ),
+        sizeRead: sizeReads.has(jobId),
+      }),
     );
     d.backoff.succeed(key);
   } catch (e) {
@@ -218,13 +216,13 @@ async function pollJob(
   watches: Watch[],
   job: Job | null,
   failing: Task[],
-  inventory: Inventory,
+  sizes: { inventory: Inventory; sizeRead: boolean },
 ): Promise<void> {
   const now = d.now();
   const mms = d.clients(src.region);
   const states = watches.map((w) => jobState(w.state));
   let tasks: Task[] | null = null;
-  if (job && states.some((s) => needsTasks(s, job, now, d.settings.taskRefreshMs))) {
+  if (job && (sizes.sizeRead || states.some((s) => needsTasks(s, job, now, d.settings.taskRefreshMs)))) {
     tasks = await listAll((p) =>
       d.gate.run('ListMmsTasks', () => mms.listTasks(src.sourceId, { jobId: job.id, ...p })),
     );
@@ -257,7 +255,7 @@ async function pollJob(
     }
     diagnosed.set(t.id, out);
   });
-  const sizes = job && tasks ? await jobSizes(d, src, job, tasks, states, inventory) : undefined;
+  const summed = job && tasks ? await jobSizes(d, src, job, tasks, states, sizes.inventory, now) : undefined;
   r.polled.jobs++;
   watches.forEach((w, i) => {
     const prev = states[i]!;
@@ -277,7 +275,7 @@ async function pollJob(
         failing: job ? failing : null,
         failures: mine,
         failuresPending: pending,
-        ...(sizes !== undefined ? { sizes } : {}),
+        ...(summed !== undefined ? { sizes: summed } : {}),
       },
       now,
       eventCtx(w, render),
@@ -295,6 +293,25 @@ async function pollJob(
   });
 }
 
+/**
+ * Jobs whose task list is read this cycle only so that their sizes moved follow their tasks done: those
+ * due (`sizesDue`) that read it for no other reason, the longest waiting first, MAX_SIZE_READS at most.
+ */
+function sizeReadsDue(d: WatchDeps, byJob: Map<number, Watch[]>, found: Map<number, Job>): Set<number> {
+  const now = d.now();
+  const due: Array<{ jobId: number; since: number }> = [];
+  for (const [jobId, ws] of byJob) {
+    const job = found.get(jobId);
+    if (!job) continue;
+    const states = ws.map((w) => jobState(w.state));
+    if (states.some((s) => needsTasks(s, job, now, d.settings.taskRefreshMs))) continue;
+    if (!states.some((s) => sizesDue(s, job, now))) continue;
+    due.push({ jobId, since: Math.min(...states.map((s) => s.tasksAt ?? 0)) });
+  }
+  due.sort((a, b) => a.since - b.since || a.jobId - b.jobId);
+  return new Set(due.slice(0, MAX_SIZE_READS).map((x) => x.jobId));
+}
+
 /** A source's table listings of this tick, by database: each listed once, shared by the jobs on it. */
 type Inventory = Map<string, Promise<SizedTable[]>>;
 
@@ -310,20 +327,22 @@ async function jobSizes(
   tasks: readonly Task[],
   states: readonly JobState[],
   inventory: Inventory,
+  now: number,
 ): Promise<JobSizes | null | undefined> {
   if (!movesWholeTables(job)) return null;
   const set = tableSet(job, tasks);
   if (set.tables.size === 0) return undefined;
   const key = sizeKey(set);
-  if (states.every((s) => s.sizes?.of === key)) return undefined;
-  // The same tables reported no size before: more of them done changes nothing worth a listing.
   const prev = states.find((s) => s.sizes !== null)?.sizes;
+  // Same sets: the sums hold, now confirmed.
+  if (prev && states.every((s) => s.sizes?.of === key)) return { ...prev, at: now };
+  // The same tables reported no size before: more of them done changes nothing worth a listing.
   if (prev && prev.rows === null && prev.bytes === null && sameTables(prev.of, key))
-    return { ...prev, of: key, doneTables: set.done.size };
+    return { ...prev, of: key, doneTables: set.done.size, at: now };
   const dbs = new Set([...set.tables.values()].map((t) => t.db));
   try {
     const listed = await Promise.all([...dbs].map((db) => listTables(d, src, db, inventory)));
-    return sumSizes(set, tableIndex(listed.flat()));
+    return { ...sumSizes(set, tableIndex(listed.flat())), at: now };
   } catch (e) {
     if (errorKind(e) === null) throw e;
     d.logger.warn(

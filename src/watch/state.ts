@@ -116,6 +116,8 @@ export const JobSizes = z.object({
   bytes: num,
   doneRows: num,
   doneBytes: num,
+  /** Watcher clock when the tasks last said which tables are done (the sums are as of then). */
+  at: num,
 });
 export type JobSizes = z.infer<typeof JobSizes>;
 
