@@ -54,6 +54,11 @@ describe('job card sizes', () => {
       '📦 Moved 10 rows of 40 rows (source',
     );
   });
+  it('says as of when while the figure lags the tables done', () => {
+    expect(textOf(card({ ...mid, asOf: Date.UTC(2025, 5, 3, 10, 42) }))).toContain(
+      '(tables done as of <!date^1748947320^{time}|2025-06-03 10:42 UTC>; source sizes from the last scan)',
+    );
+  });
   it('says how many tables had no size', () => {
     expect(textOf(card({ ...mid, unsized: 2 }))).toContain(
       '(source sizes from the last scan; 2 tables without a size left out)',

@@ -6,16 +6,19 @@ import { listAll } from '../../src/mms/client.js';
 import { Job, Task } from '../../src/mms/schemas.js';
 import { humanBytes, humanCount } from '../../src/ui/format.js';
 import { watchListMessage } from '../../src/ui/watching.js';
+import { movedOf } from '../../src/watch/cards.js';
 import {
   movesWholeTables,
   SIZE_REFRESH_MS,
   type SizedTable,
   sameTables,
   sizeKey,
+  sizesDue,
   sumSizes,
   tableIndex,
   tableSet,
 } from '../../src/watch/job-events.js';
+import { jobState } from '../../src/watch/state.js';
 import type { StoredMessage } from '../helpers/slack-api.js';
 import {
   CHANNEL,
@@ -234,5 +237,36 @@ describe('the sums', () => {
       { schemaOnly: true },
     ])
       expect(movesWholeTables(Job.parse({ ...job, config }))).toBe(false);
+  });
+});
+
+describe('when the figure lags', () => {
+  const sizes = {
+    of: 'k',
+    tables: 4,
+    doneTables: 1,
+    unsized: 0,
+    rows: 400,
+    bytes: 4000,
+    doneRows: 100,
+    doneBytes: 1000,
+    at: 1_000,
+  };
+  const running = Job.parse({ id: 1, name: 'j', status: 'DOING', taskNum: 4, taskDone: 2 });
+
+  it('the card says as of when, while the job runs and its progress moved since', () => {
+    expect(movedOf(jobState({ sizes, movedAt: 900 }))?.asOf).toBeNull();
+    expect(movedOf(jobState({ sizes, movedAt: 2_000 }))?.asOf).toBe(1_000);
+    expect(movedOf(jobState({ sizes, movedAt: 2_000, ended: 'finished' }))?.asOf).toBeNull();
+    expect(movedOf(jobState({ sizes: { ...sizes, rows: null, bytes: null } }))).toBeNull();
+  });
+
+  it('a read for the sizes is due once more tasks are done and SIZE_REFRESH_MS passed', () => {
+    const s = jobState({ sizes, counts: { DONE: 1, DATA_DOING: 3 }, tasksAt: 1_000 });
+    expect(sizesDue(s, running, 1_000 + SIZE_REFRESH_MS)).toBe(true);
+    expect(sizesDue(s, running, 1_000 + SIZE_REFRESH_MS - 1)).toBe(false);
+    expect(sizesDue(s, Job.parse({ ...running, taskDone: 1 }), 1_000 + SIZE_REFRESH_MS)).toBe(false);
+    expect(sizesDue(s, Job.parse({ ...running, stopped: true }), 1_000 + SIZE_REFRESH_MS)).toBe(false);
+    expect(sizesDue({ ...s, sizes: null }, running, 1_000 + SIZE_REFRESH_MS)).toBe(false);
   });
 });
