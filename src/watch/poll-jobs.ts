@@ -5,7 +5,8 @@
 // list is read only when its card needs task detail (it finished, a FAILED job runs again, it stood still),
 // and ListMmsTaskLogs only for failures not yet told. Table sizes (ListMmsTables, one listing per (source,
 // db) per tick, shared by the jobs on that db) only when a task read finds the job's table set or done set
-// changed; the sums are remembered in the watch state.
+// changed; the sums are remembered in the watch state. A running job whose sizes lag its tasks done has its
+// task list read again for them, MAX_SIZE_READS jobs per source per cycle at most.
 
 import { type Diagnosis, diagnoseTask } from '../diagnosis/diagnose.js';
 import { listAll } from '../mms/client.js';
