@@ -8,6 +8,7 @@ import { humanBytes, humanCount } from '../../src/ui/format.js';
 import { watchListMessage } from '../../src/ui/watching.js';
 import { movedOf } from '../../src/watch/cards.js';
 import {
+  MAX_SIZE_READS,
   movesWholeTables,
   SIZE_REFRESH_MS,
   type SizedTable,
@@ -59,9 +60,9 @@ const jobWatch = (name: string) =>
 const card = (ts: string): StoredMessage => w.api.messages(CHANNEL).find((m) => m.ts === ts)!;
 
 /** What MMS says now: rows and bytes of the job's tables, and of those whose tasks are all DONE. */
-async function expected(jobId: number) {
+async function expected(jobId: number, dbName = 'sales') {
   const tasks = await listAll((p) => w.mms.listTasks(w.sourceId, { jobId, ...p }));
-  const tables = await listAll((p) => w.mms.listTables(w.sourceId, { dbName: 'sales', ...p }));
+  const tables = await listAll((p) => w.mms.listTables(w.sourceId, { dbName, ...p }));
   const byTable = new Map<string, string[]>();
   for (const t of tasks) byTable.set(t.srcTableName!, [...(byTable.get(t.srcTableName!) ?? []), t.status!]);
   const e = { rows: 0, bytes: 0, doneRows: 0, doneBytes: 0, done: 0, total: byTable.size };
@@ -173,6 +174,67 @@ describe('rows and size moved', () => {
     expect(textOf(card(cardTs))).not.toContain('📦');
     expect(textOf(w.api.replies(CHANNEL, cardTs).find((m) => m.reply_broadcast))).not.toContain('📦');
     expect(jobWatch('unsized_mig')!.glance?.moved).toBeNull();
+  });
+});
+
+describe('the cost of following the sizes', () => {
+  it(`reads at most ${MAX_SIZE_READS} task lists per source per cycle for them, the rest the next cycle`, async () => {
+    await open({ bulkTables: 12 });
+    const names: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const name = `bulk_${i}`;
+      names.push(name);
+      await w.createJob(name, [
+        `t_${String(2 * i + 1).padStart(2, '0')}`,
+        `t_${String(2 * i + 2).padStart(2, '0')}`,
+      ]);
+    }
+    w.sim.step(2);
+    const jobs = (await w.mms.listJobs(w.sourceId, { pageNum: 1, pageSize: 50 })).items;
+    expect(jobs).toHaveLength(names.length);
+    for (const j of jobs) inst.watcher.register(w.target('job', j.id, j.name, null));
+    // First look: every job's tasks and one listing of the db. Then every job gets one of its two tables
+    // done while the watcher is not looking, and a cycle sees the progress in the job list.
+    await cycle(w, inst.watcher, 0);
+    const oneDone = async () =>
+      (await w.mms.listJobs(w.sourceId, { pageNum: 1, pageSize: 50 })).items.every((j) => j.taskDone === 1);
+    for (let i = 0; i < 40 && !(await oneDone()); i++) w.sim.step(1);
+    expect(await oneDone()).toBe(true);
+    await cycle(w, inst.watcher, 0);
+    const cardOf = (name: string) =>
+      textOf(w.api.messages(CHANNEL).find((m) => !m.thread_ts && m.text.startsWith(`Job ${name} (`)));
+    // The figure lags the tasks done until their next read, and the cards say since when.
+    for (const name of names)
+      expect(cardOf(name)).toMatch(/📦 Moved 0 B, 0 rows of .*\(tables done as of <!date/);
+    const jobReads = async () => {
+      w.sim.resetCalls();
+      await cycle(w, inst.watcher, 0);
+      return w.sim.calls
+        .filter((c) => c.action === 'ListMmsTasks' && c.query['jobId'])
+        .map((c) => c.query['jobId']);
+    };
+    w.clock.advance(SIZE_REFRESH_MS);
+    const first = await jobReads();
+    const second = await jobReads();
+    expect(first).toHaveLength(MAX_SIZE_READS);
+    expect(second).toHaveLength(jobs.length - MAX_SIZE_READS);
+    expect(new Set([...first, ...second]).size).toBe(jobs.length);
+    expect(await jobReads()).toHaveLength(0);
+    for (const name of names) {
+      const watch = jobWatch(name)!;
+      const e = await expected(watch.objectId, 'bulk_db');
+      expect(watch.glance?.moved).toEqual({
+        rows: e.doneRows,
+        bytes: e.doneBytes,
+        totalRows: e.rows,
+        totalBytes: e.bytes,
+      });
+      expect(e.done).toBe(1);
+      expect(cardOf(name)).toContain(
+        `📦 Moved ${humanBytes(e.doneBytes)}, ${humanCount(e.doneRows)} rows of ${humanBytes(e.bytes)}, ` +
+          `${humanCount(e.rows)} rows (source sizes from the last scan)`,
+      );
+    }
   });
 });
 
