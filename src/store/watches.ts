@@ -25,7 +25,7 @@ const Row = z.object({
 /**
  * What `/mms watching`, `/mms status` and App Home show of a watch at a glance, kept by the watcher in its
  * state (`state.glance`) as data: MMS's status, the stopped flag, tasks done of total, failed tasks, or a
- * scan's progress in percent.
+ * scan's progress in percent, a job's table sizes moved.
  */
 export const WatchGlance = z.object({
   status: z.string().nullable().catch(null),
@@ -48,6 +48,16 @@ export const WatchGlance = z.object({
     .nullable()
     .optional()
     .catch(undefined),
+  /** A job's table sizes (MMS's inventory): of the tables done, of all; null: MMS reported none. */
+  moved: z
+    .object({
+      rows: z.number().nullable(),
+      bytes: z.number().nullable(),
+      totalRows: z.number().nullable(),
+      totalBytes: z.number().nullable(),
+    })
+    .nullable()
+    .catch(null),
 });
 export type WatchGlance = z.infer<typeof WatchGlance>;
 

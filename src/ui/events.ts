@@ -9,6 +9,7 @@ import { esc, inlineCode, mdLink, mentionUser, slackDate, truncate } from './esc
 import { exactCount, humanDuration, percent, progressBar, statusEmoji } from './format.js';
 import { actions, context, fields, section } from './kit.js';
 import { message } from './message.js';
+import { type MovedSizes, movedLine } from './sizes.js';
 import type { SlackMessage, SourceRef } from './types.js';
 
 /** Where a message's buttons point: the source, and the region (buttons add `--region` off the default). */
@@ -259,6 +260,8 @@ export interface SummaryView {
   undiagnosed: number;
   /** null: unknown whether the job verifies. */
   verification: boolean | null;
+  /** Source sizes of the job's tables, done of all; null or absent: none reported. */
+  moved?: MovedSizes | null;
 }
 
 const FAILED = ['SCHEMA_FAILED', 'DATA_FAILED', 'VERIFICATION_FAILED'] as const;
@@ -305,6 +308,8 @@ export function summaryMessage(v: SummaryView, ctx: EventCtx): SlackMessage {
       ['Duration', v.durationMs !== null ? humanDuration(v.durationMs) : '—'],
     ]),
   );
+  const moved = movedLine(v.moved);
+  if (moved) blocks.push(section(moved));
   if (v.note) blocks.push(section(`⚠️ ${esc(truncate(v.note, 500))}`));
   if (t.failed > 0) {
     const head =

@@ -5,6 +5,7 @@ import { type Unreachable, unreachableLine } from './events.js';
 import { exactCount, progressBar, statusEmoji } from './format.js';
 import { context, divider, header, section } from './kit.js';
 import { forModal } from './message.js';
+import { type MovedSizes, movedShort } from './sizes.js';
 
 export interface HomeItem {
   kind: 'job' | 'scan' | 'async';
@@ -15,6 +16,8 @@ export interface HomeItem {
   status: string | null;
   done: number | null;
   total: number | null;
+  /** A job's table sizes, done of all; null or absent: none reported. */
+  moved?: MovedSizes | null;
   lastEvent: string | null;
   unreachable: Unreachable | null;
   /** The card's permalink (or an app_redirect link to its channel). */
@@ -51,8 +54,9 @@ function activeLine(i: HomeItem): string {
       ? ` \`${progressBar(i.done ?? 0, i.total, 12)}\` ${exactCount(i.done ?? 0)}/${exactCount(i.total)}`
       : '';
   const link = i.link ? ` · ${mdLink(i.link, 'card')}` : '';
+  const moved = movedShort(i.moved);
   const lines = [
-    `${statusEmoji(i.status)} ${name} · ${esc(i.status ?? 'waiting')}${progress}${link}`,
+    `${statusEmoji(i.status)} ${name} · ${esc(i.status ?? 'waiting')}${progress}${moved ? ` · ${moved}` : ''}${link}`,
     `${esc(i.sourceName)} · ${esc(i.region)}${i.lastEvent ? ` · Last: ${esc(truncate(i.lastEvent.replace(/\s+/g, ' '), 200))}` : ''}`,
   ];
   if (i.unreachable) lines.push(`⚠️ ${unreachableLine(i.unreachable)}`);

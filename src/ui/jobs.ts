@@ -17,6 +17,7 @@ import {
 import { actions, confirmDialog, context, fields, header, section } from './kit.js';
 import { message } from './message.js';
 import { optionsText } from './options.js';
+import { type MovedSizes, movedLine } from './sizes.js';
 import type { Pager, RenderCtx, SlackMessage, SourceRef } from './types.js';
 
 const FAILED_STATUSES = ['SCHEMA_FAILED', 'DATA_FAILED', 'VERIFICATION_FAILED'] as const;
@@ -187,6 +188,8 @@ export interface JobCardView {
   finished: boolean;
   /** The job was deleted: the card keeps what it last showed, and offers nothing more. */
   deleted?: boolean;
+  /** Source sizes of the job's tables, done of all (MMS's inventory); null or absent: none reported. */
+  moved?: MovedSizes | null;
   /**
    * Optional: the bot's default region. When given, buttons add `--region` only off the default; when
    * absent they always carry `--region <region>` (a card lives long; explicit is always right).
@@ -278,7 +281,8 @@ export function jobCard(view: JobCardView): SlackMessage {
   const progress = starting
     ? 'waiting for MMS to list the job and its tables'
     : tablesText(done, job.taskNum);
-  const blocks: KnownBlock[] = [section(`${title}\n${where}\n${progress}`)];
+  const sizes = starting ? null : movedLine(view.moved);
+  const blocks: KnownBlock[] = [section(`${title}\n${where}\n${progress}${sizes ? `\n${sizes}` : ''}`)];
   if (failing.length > 0) blocks.push(section(`❌ Failed: ${failingText(failing)}`));
   else if (countedFailed > 0 && view.counts) blocks.push(section(`*Tasks*: ${countsText(view.counts)}`));
   if (view.unreachable) blocks.push(section(`⚠️ ${unreachableLine(view.unreachable)}`));

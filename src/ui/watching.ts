@@ -4,22 +4,28 @@ import { cmd, runButton, withRegion } from './actions.js';
 import { listMessage } from './common.js';
 import { esc, mentionChannel } from './escape.js';
 import { statusEmoji } from './format.js';
+import { movedShort } from './sizes.js';
 import type { RenderCtx, SlackMessage } from './types.js';
 
 const KIND = { job: 'job', scan: 'scan', async: 'job creation' } as const;
 
-/** What the watcher last saw, in words: `DOING (stopped)` and `3/5 tasks done, 1 failed, stopped`. */
+/**
+ * What the watcher last saw, in words: `DOING (stopped)` and `3/5 tasks done, 1 failed, stopped`, with the
+ * table sizes moved when MMS reports them (`, 1.2 GB of 4.5 GB moved`).
+ */
 function lastSeen(w: Watch): { status?: string; summary?: string; name?: string } {
   const g = w.glance;
   if (!g) return {};
   const status = (g.ended === 'deleted' ? 'DELETED' : g.status) ?? undefined;
+  const moved = movedShort(g.moved);
   const summary =
     g.percent !== null
       ? `${Math.floor(g.percent)}%`
       : g.total !== null
         ? `${g.done ?? 0}/${g.total} tasks done` +
           (g.failed > 0 ? `, ${g.failed} failed` : '') +
-          (g.stopped ? ', stopped' : '')
+          (g.stopped ? ', stopped' : '') +
+          (moved ? `, ${moved}` : '')
         : (g.ended ?? undefined);
   return { status: status && g.stopped ? `${status} (stopped)` : status, summary };
 }

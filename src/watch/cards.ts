@@ -4,6 +4,7 @@ import type { Job } from '../mms/schemas.js';
 import type { Watch, WatchGlance } from '../store/watches.js';
 import { type AsyncCardView, asyncCard, type EventCtx, type ScanCardView, scanCard } from '../ui/events.js';
 import { jobCard } from '../ui/jobs.js';
+import type { MovedSizes } from '../ui/sizes.js';
 import type { RenderCtx, SlackMessage } from '../ui/types.js';
 import type { AsyncState, JobSnapshot, JobState, ScanState } from './state.js';
 
@@ -109,8 +110,27 @@ export function jobCardFor(w: Watch, s: JobState, now: number, render: RenderCtx
     note: s.lag && s.ended !== 'deleted' ? lagNote(s.lag, s.ended !== null, s.verdict !== null) : null,
     finished: s.ended !== null,
     deleted: s.ended === 'deleted',
+    moved: movedOf(s),
     defaultRegion: render.defaultRegion,
   });
+}
+
+/**
+ * The job's table sizes, done of all, for the card, the summary and the glance; null: MMS reported none.
+ * While the job runs and its progress moved since the tasks said which tables are done, as of when.
+ */
+export function movedOf(s: JobState): MovedSizes | null {
+  const z = s.sizes;
+  if (!z || (z.rows === null && z.bytes === null)) return null;
+  const lags = s.ended === null && z.at !== null && (s.movedAt ?? 0) > z.at;
+  return {
+    rows: z.doneRows,
+    bytes: z.doneBytes,
+    totalRows: z.rows,
+    totalBytes: z.bytes,
+    unsized: z.unsized,
+    asOf: lags ? z.at : null,
+  };
 }
 
 /** The one scan view: the card and the scan's events are drawn from it. */
@@ -150,6 +170,11 @@ export function asyncView(w: Watch, s: AsyncState): AsyncCardView {
 export const asyncCardFor = (w: Watch, s: AsyncState, render: RenderCtx): SlackMessage =>
   asyncCard(asyncView(w, s), eventCtx(w, render));
 
+function glanceMoved(s: JobState): WatchGlance['moved'] {
+  const m = movedOf(s);
+  return m ? { rows: m.rows, bytes: m.bytes, totalRows: m.totalRows, totalBytes: m.totalBytes } : null;
+}
+
 /** What other readers show of a job watch (`/mms watching`, `/mms status`), as data. */
 export function jobGlance(s: JobState): WatchGlance {
   return {
@@ -161,6 +186,7 @@ export function jobGlance(s: JobState): WatchGlance {
     percent: null,
     ended: s.ended,
     last: s.last,
+    moved: glanceMoved(s),
   };
 }
 
@@ -173,6 +199,7 @@ export function scanGlance(s: ScanState): WatchGlance {
     failed: 0,
     percent: s.outcome ? null : (s.progress ?? 0) / 100,
     ended: s.outcome,
+    moved: null,
   };
 }
 
@@ -185,5 +212,6 @@ export function asyncGlance(s: AsyncState): WatchGlance {
     failed: 0,
     percent: null,
     ended: s.outcome === null ? null : s.outcome === 'done' ? 'job created' : s.outcome,
+    moved: null,
   };
 }

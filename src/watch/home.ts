@@ -7,7 +7,7 @@ import type { Outbox } from '../store/outbox.js';
 import type { Watch, WatchStore } from '../store/watches.js';
 import { type HomeFailure, type HomeItem, homeView } from '../ui/home.js';
 import { cardEventPlain } from '../ui/jobs.js';
-import { doneCount, failedCount } from './cards.js';
+import { doneCount, failedCount, movedOf } from './cards.js';
 import { asDiagnosis, asyncState, jobState, scanState } from './state.js';
 
 interface Visitor {
@@ -117,6 +117,7 @@ export class HomeBuilder {
           status: s.job ? `${s.job.status ?? 'unknown'}${s.job.stopped ? ' (stopped)' : ''}` : null,
           done: s.job?.taskDone ?? null,
           total: s.job?.taskNum ?? null,
+          moved: movedOf(s),
           lastEvent: s.last ? cardEventPlain(s.last) : null,
           unreachable: s.unreachable,
         });

@@ -2,8 +2,16 @@
 // to post. Pure (no I/O), so every transition is testable; event keys come from counters in the state, which
 // is committed together with the events.
 
+import { createHash } from 'node:crypto';
 import { type Diagnosis, summarizeDiagnoses } from '../diagnosis/diagnose.js';
-import { isJobTerminal, isTaskFailed, type Job, parseMmsTime, type Task } from '../mms/schemas.js';
+import {
+  isJobTerminal,
+  isTaskFailed,
+  type Job,
+  parseMmsTime,
+  type Table,
+  type Task,
+} from '../mms/schemas.js';
 import type { Watch } from '../store/watches.js';
 import {
   type EventCtx,
@@ -21,12 +29,13 @@ import {
   tasksFailedMessage,
 } from '../ui/events.js';
 import type { SlackMessage } from '../ui/types.js';
-import { doneCount, failedCount, lagNote, STATUS_LAG_CYCLES, snapshotOf, timing } from './cards.js';
+import { doneCount, failedCount, lagNote, movedOf, STATUS_LAG_CYCLES, snapshotOf, timing } from './cards.js';
 import { eventKey, type WatchEvent } from './deps.js';
 import {
   type AskedWrite,
   asDiagnosis,
   type ButtonMessage,
+  type JobSizes,
   type JobState,
   type LastEvent,
   storeDiagnosis,
@@ -34,6 +43,14 @@ import {
 
 /** Failures posted one message each up to this many per cycle; more go in one grouped message. */
 const SINGLE_FAILURES = 3;
+/**
+ * A running job whose card shows sizes and whose tasks done went up since its task list was last read has
+ * it read again after SIZE_REFRESH_MS, so the sizes moved follow; at most MAX_SIZE_READS such reads per
+ * source per cycle (the longest waiting first), so their cost does not grow with the number of jobs. The
+ * card says how old the figure is while it lags; the job's end reads the tasks anyway.
+ */
+export const SIZE_REFRESH_MS = 2 * 60_000;
+export const MAX_SIZE_READS = 4;
 /** Diagnoses kept for the completion summary and App Home. */
 const MAX_STORED_DIAGNOSES = 50;
 
@@ -56,6 +73,8 @@ export interface JobObservation {
   failures: FailureFound[];
   /** Some new failures were left for the next cycle (log reads are capped). */
   failuresPending: boolean;
+  /** The job's table sizes summed this cycle; null: not meaningful for the job; absent: keep the last. */
+  sizes?: JobSizes | null;
 }
 
 export interface JobStep {
@@ -230,6 +249,7 @@ export function jobStep(w: Watch, prev: JobState, obs: JobObservation, now: numb
   )
     s.movedAt = now;
   s.job = snap;
+  if (obs.sizes !== undefined) s.sizes = obs.sizes;
   if (obs.tasks) {
     s.counts = countTasks(obs.tasks);
     s.tasksAt = now;
@@ -369,6 +389,7 @@ export function jobStep(w: Watch, prev: JobState, obs: JobObservation, now: numb
       failures: summarizeDiagnoses(s.diagnoses.map(asDiagnosis)),
       undiagnosed: s.undiagnosed,
       verification: s.job.enableVerification,
+      moved: movedOf(s),
       note: s.lag ? lagNote(s.lag, true, s.verdict !== null) : null,
     };
     // The end of a job is one message: the summary, in the thread and broadcast to the channel.
@@ -434,6 +455,13 @@ function mmsDuration(j: Job, now: number): number | null {
   return a !== undefined && !Number.isNaN(a) && now >= a ? now - a : null;
 }
 
+/** Whether this watch's sizes moved lag its tasks done (a read for them is due; see MAX_SIZE_READS). */
+export function sizesDue(s: JobState, j: Job, now: number): boolean {
+  if (isJobTerminal(j.status) || j.stopped === true || movedOf(s) === null) return false;
+  const doneAtRead = (s.counts?.['DONE'] ?? 0) + s.resting;
+  return (j.taskDone ?? 0) > doneAtRead && now - (s.tasksAt ?? 0) >= SIZE_REFRESH_MS;
+}
+
 /**
  * Whether the task list must be read this cycle for this watch: only when the card or the events need task
  * detail. Progress comes from the job list and failures from the per-source failure query.
@@ -457,4 +485,116 @@ export function needsTasks(s: JobState, j: Job, now: number, refreshMs: number):
   const spread = 0.75 + 0.5 * ((j.id * 0.6180339887) % 1);
   const since = Math.max(s.movedAt ?? 0, s.tasksAt ?? 0);
   return now - since >= refreshMs * spread;
+}
+
+/**
+ * Whether table sizes say what the job moves: it copies whole tables' data (no partition selection, not
+ * incremental, not schema only). For other jobs a table's size would overstate it, so none is shown.
+ */
+export function movesWholeTables(j: Job): boolean {
+  const c = j.config ?? {};
+  const on = (v: unknown) => v === true || v === 'true';
+  const some = (v: unknown) =>
+    Array.isArray(v) ? v.length > 0 : typeof v === 'object' && v !== null && Object.keys(v).length > 0;
+  return (
+    !on(c['schemaOnly']) && !on(c['increment']) && !some(c['partitions']) && !some(c['partitionFilters'])
+  );
+}
+
+/** A table of the job, as its tasks name it. */
+export interface JobTable {
+  /** MMS's table id when the tasks give it, else the lower-cased `db.table`. */
+  key: string;
+  id: number | null;
+  db: string;
+  name: string;
+}
+
+/** The tables the job's tasks cover, and those whose tasks all moved their data. */
+export interface TableSet {
+  tables: Map<string, JobTable>;
+  done: Set<string>;
+}
+
+/** A task whose data is in: DONE, or resting after its data or verification phase (later phases off). */
+const dataMoved = (t: Task): boolean =>
+  t.status === 'DONE' || (resting(t) && (t.status === 'DATA_DONE' || t.status === 'VERIFICATION_DONE'));
+
+const nameKey = (db: string, name: string): string => `${db}.${name}`.toLowerCase();
+
+export function tableSet(j: Job, tasks: readonly Task[]): TableSet {
+  const tables = new Map<string, JobTable>();
+  const open = new Set<string>();
+  for (const t of tasks) {
+    const db = t.srcDbName ?? j.srcDbName ?? null;
+    const name = t.srcTableName ?? null;
+    const id = typeof t.tableId === 'number' ? t.tableId : null;
+    if (id === null && (db === null || name === null)) continue;
+    const key = id !== null ? `#${id}` : nameKey(db!, name!);
+    if (!tables.has(key)) tables.set(key, { key, id, db: db ?? '', name: name ?? '' });
+    if (!dataMoved(t)) open.add(key);
+  }
+  return { tables, done: new Set([...tables.keys()].filter((k) => !open.has(k))) };
+}
+
+/**
+ * Which table set and done set sizes were summed for: `<tables>:<hash>|<done>:<hash>`, short hashes so a
+ * state stays small whatever the number of tables.
+ */
+export function sizeKey(set: TableSet): string {
+  const hash = (keys: Iterable<string>) => {
+    const h = createHash('sha1');
+    for (const k of [...keys].sort()) h.update(`${k}\n`);
+    return h.digest('hex').slice(0, 12);
+  };
+  return `${set.tables.size}:${hash(set.tables.keys())}|${set.done.size}:${hash(set.done)}`;
+}
+
+/** Whether two size keys are for the same table set (their done sets may differ). */
+export const sameTables = (a: string, b: string): boolean => a.split('|')[0] === b.split('|')[0];
+
+/** What the sums need of a listed table. */
+export type SizedTable = Pick<Table, 'id' | 'name' | 'numRows' | 'size'> & { dbName: string | null };
+
+/** Finds a job's table in an inventory listing: by id, or by database and name. */
+export function tableIndex(listed: readonly SizedTable[]): (t: JobTable) => SizedTable | undefined {
+  const byId = new Map<number, SizedTable>();
+  const byName = new Map<string, SizedTable>();
+  for (const x of listed) {
+    byId.set(x.id, x);
+    if (x.dbName) byName.set(nameKey(x.dbName, x.name), x);
+  }
+  return (t) => (t.id !== null ? byId.get(t.id) : undefined) ?? byName.get(nameKey(t.db, t.name));
+}
+
+/** The sums of the tables' inventory sizes; a figure stays null when no table reports it. */
+export function sumSizes(set: TableSet, find: (t: JobTable) => SizedTable | undefined): JobSizes {
+  const out: JobSizes = {
+    of: sizeKey(set),
+    tables: set.tables.size,
+    doneTables: set.done.size,
+    unsized: 0,
+    rows: null,
+    bytes: null,
+    doneRows: null,
+    doneBytes: null,
+    at: null,
+  };
+  const add = (a: number | null, b: number | null | undefined) =>
+    typeof b === 'number' && Number.isFinite(b) && b >= 0 ? (a ?? 0) + b : a;
+  for (const t of set.tables.values()) {
+    const x = find(t);
+    const rows = x?.numRows;
+    const size = x?.size;
+    if (typeof rows !== 'number' || typeof size !== 'number') out.unsized++;
+    out.rows = add(out.rows, rows);
+    out.bytes = add(out.bytes, size);
+    if (!set.done.has(t.key)) continue;
+    out.doneRows = add(out.doneRows, rows);
+    out.doneBytes = add(out.doneBytes, size);
+  }
+  // Nothing moved yet reads 0 of the total.
+  if (out.rows !== null) out.doneRows ??= 0;
+  if (out.bytes !== null) out.doneBytes ??= 0;
+  return out;
 }

@@ -3,20 +3,37 @@
 // ListMmsTasks per failure status across the whole source (no jobId): every new failure in every watched job
 // at a cost that does not grow with the number of jobs. Progress comes from the job list; a job's own task
 // list is read only when its card needs task detail (it finished, a FAILED job runs again, it stood still),
-// and ListMmsTaskLogs only for failures not yet told.
+// and ListMmsTaskLogs only for failures not yet told. Table sizes (ListMmsTables, one listing per (source,
+// db) per tick, shared by the jobs on that db) only when a task read finds the job's table set or done set
+// changed; the sums are remembered in the watch state. A running job whose sizes lag its tasks done has its
+// task list read again for them, MAX_SIZE_READS jobs per source per cycle at most.
 
 import { type Diagnosis, diagnoseTask } from '../diagnosis/diagnose.js';
 import { listAll } from '../mms/client.js';
 import { MmsError } from '../mms/errors.js';
-import { isTaskFailed, type Job, type Task } from '../mms/schemas.js';
+import { isTaskFailed, type Job, type Table, type Task } from '../mms/schemas.js';
 import type { Watch } from '../store/watches.js';
 import { SourceBackoff } from './backoff.js';
 import { eventCtx, jobCardFor, jobGlance } from './cards.js';
 import { commit, errorKind, type TickReport, type WatchDeps } from './deps.js';
 import { discoverJobs, type SourceKey } from './discovery.js';
 import { mapLimit } from './gate.js';
-import { type FailureFound, jobStep, needsTasks, unannounced } from './job-events.js';
-import { type JobState, jobState } from './state.js';
+import {
+  type FailureFound,
+  jobStep,
+  MAX_SIZE_READS,
+  movesWholeTables,
+  needsTasks,
+  type SizedTable,
+  sameTables,
+  sizeKey,
+  sizesDue,
+  sumSizes,
+  tableIndex,
+  tableSet,
+  unannounced,
+} from './job-events.js';
+import { type JobSizes, type JobState, jobState } from './state.js';
 import { markUnreachable } from './unreachable.js';
 
 /** How long after its end a finished job's watch still notices the job running again. */
@@ -70,8 +87,13 @@ async function pollSource(d: WatchDeps, r: TickReport, src: SourceWork): Promise
     for (const w of [...src.watches, ...fresh, ...again])
       byJob.set(w.objectId, [...(byJob.get(w.objectId) ?? []), w]);
     for (const j of seen) if (byJob.has(j.id) && !found.has(j.id)) found.set(j.id, j);
+    const inventory: Inventory = new Map();
+    const sizeReads = sizeReadsDue(d, byJob, found);
     await mapLimit([...byJob], d.settings.concurrency, ([jobId, ws]) =>
-      pollJob(d, r, src, ws, found.has(jobId) ? found.get(jobId)! : null, failing.get(jobId) ?? []),
+      pollJob(d, r, src, ws, found.has(jobId) ? found.get(jobId)! : null, failing.get(jobId) ?? [], {
+        inventory,
+        sizeRead: sizeReads.has(jobId),
+      }),
     );
     d.backoff.succeed(key);
   } catch (e) {
@@ -195,12 +217,13 @@ async function pollJob(
   watches: Watch[],
   job: Job | null,
   failing: Task[],
+  sizes: { inventory: Inventory; sizeRead: boolean },
 ): Promise<void> {
   const now = d.now();
   const mms = d.clients(src.region);
   const states = watches.map((w) => jobState(w.state));
   let tasks: Task[] | null = null;
-  if (job && states.some((s) => needsTasks(s, job, now, d.settings.taskRefreshMs))) {
+  if (job && (sizes.sizeRead || states.some((s) => needsTasks(s, job, now, d.settings.taskRefreshMs)))) {
     tasks = await listAll((p) =>
       d.gate.run('ListMmsTasks', () => mms.listTasks(src.sourceId, { jobId: job.id, ...p })),
     );
@@ -233,6 +256,7 @@ async function pollJob(
     }
     diagnosed.set(t.id, out);
   });
+  const summed = job && tasks ? await jobSizes(d, src, job, tasks, states, sizes.inventory, now) : undefined;
   r.polled.jobs++;
   watches.forEach((w, i) => {
     const prev = states[i]!;
@@ -246,7 +270,14 @@ async function pollJob(
     const step = jobStep(
       w,
       prev,
-      { job, tasks, failing: job ? failing : null, failures: mine, failuresPending: pending },
+      {
+        job,
+        tasks,
+        failing: job ? failing : null,
+        failures: mine,
+        failuresPending: pending,
+        ...(summed !== undefined ? { sizes: summed } : {}),
+      },
       now,
       eventCtx(w, render),
     );
@@ -261,6 +292,101 @@ async function pollJob(
     });
     r.queued += res.queued;
   });
+}
+
+/**
+ * Jobs whose task list is read this cycle only so that their sizes moved follow their tasks done: those
+ * due (`sizesDue`) that read it for no other reason, the longest waiting first, MAX_SIZE_READS at most.
+ */
+function sizeReadsDue(d: WatchDeps, byJob: Map<number, Watch[]>, found: Map<number, Job>): Set<number> {
+  const now = d.now();
+  const due: Array<{ jobId: number; since: number }> = [];
+  for (const [jobId, ws] of byJob) {
+    const job = found.get(jobId);
+    if (!job) continue;
+    const states = ws.map((w) => jobState(w.state));
+    if (states.some((s) => needsTasks(s, job, now, d.settings.taskRefreshMs))) continue;
+    if (!states.some((s) => sizesDue(s, job, now))) continue;
+    due.push({ jobId, since: Math.min(...states.map((s) => s.tasksAt ?? 0)) });
+  }
+  due.sort((a, b) => a.since - b.since || a.jobId - b.jobId);
+  return new Set(due.slice(0, MAX_SIZE_READS).map((x) => x.jobId));
+}
+
+/** A source's table listings of this tick, by database: each listed once, shared by the jobs on it. */
+type Inventory = Map<string, Promise<SizedTable[]>>;
+
+/**
+ * The job's table sizes from the tasks just read: summed again only when the table set or the done set
+ * changed since the sums the watches hold (null: sizes say nothing of this job; undefined: keep them).
+ * An MMS error here costs the sizes of this cycle, not the job's cycle.
+ */
+async function jobSizes(
+  d: WatchDeps,
+  src: SourceWork,
+  job: Job,
+  tasks: readonly Task[],
+  states: readonly JobState[],
+  inventory: Inventory,
+  now: number,
+): Promise<JobSizes | null | undefined> {
+  if (!movesWholeTables(job)) return null;
+  const set = tableSet(job, tasks);
+  if (set.tables.size === 0) return undefined;
+  const key = sizeKey(set);
+  const prev = states.find((s) => s.sizes !== null)?.sizes;
+  // Same sets: the sums hold, now confirmed.
+  if (prev && states.every((s) => s.sizes?.of === key)) return { ...prev, at: now };
+  // The same tables reported no size before: more of them done changes nothing worth a listing.
+  if (prev && prev.rows === null && prev.bytes === null && sameTables(prev.of, key))
+    return { ...prev, of: key, doneTables: set.done.size, at: now };
+  const dbs = new Set([...set.tables.values()].map((t) => t.db));
+  try {
+    const listed = await Promise.all([...dbs].map((db) => listTables(d, src, db, inventory)));
+    return { ...sumSizes(set, tableIndex(listed.flat())), at: now };
+  } catch (e) {
+    if (errorKind(e) === null) throw e;
+    d.logger.warn(
+      { err: e, region: src.region, sourceId: src.sourceId, jobId: job.id },
+      'watcher: table sizes not read; the card keeps the last ones',
+    );
+    return undefined;
+  }
+}
+
+function listTables(d: WatchDeps, src: SourceWork, db: string, inventory: Inventory): Promise<SizedTable[]> {
+  let listing = inventory.get(db);
+  if (!listing) {
+    const mms = d.clients(src.region);
+    let pages = 0;
+    // Only what the sums need is kept of each table (a listing carries every table's columns).
+    const slim = (t: Table): SizedTable => ({
+      id: t.id,
+      dbName: t.dbName ?? null,
+      name: t.name,
+      numRows: t.numRows ?? null,
+      size: t.size ?? null,
+    });
+    listing = listAll(
+      async (p) => {
+        pages = p.pageNum;
+        const page = await d.gate.run('ListMmsTables', () =>
+          mms.listTables(src.sourceId, { ...(db ? { dbName: db } : {}), ...p }),
+        );
+        return { ...page, items: page.items.map(slim) };
+      },
+      {
+        pageSize: d.settings.listPageSize,
+        max: d.settings.listPageSize * d.settings.maxListPages,
+        until: () => pages >= d.settings.maxListPages,
+      },
+    );
+    // A failed listing fails every job of this tick that needs it (each keeps its last sizes); this handler
+    // only keeps a rejection nobody awaits any more from being reported as unhandled.
+    listing.catch(() => {});
+    inventory.set(db, listing);
+  }
+  return listing;
 }
 
 /** Index of the last retry entry of a task log (`-1`: none): entries before it belong to earlier attempts. */

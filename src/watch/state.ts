@@ -119,6 +119,28 @@ export const AskedWrite = z.object({
 });
 export type AskedWrite = z.infer<typeof AskedWrite>;
 
+/**
+ * Source sizes of the job's tables, as MMS's table inventory reports them (ListMmsTables `numRows`, `size`:
+ * as of the source's last metadata scan), summed: all the tables the job's tasks cover, and those whose
+ * tasks are all done. Sums only, whatever the number of tables; `of` says which table set and done set
+ * they were summed for, so they are fetched again only when either changes.
+ */
+export const JobSizes = z.object({
+  /** Fingerprint of the table set and the done set (job-events `sizeKey`). */
+  of: z.string(),
+  tables: count,
+  doneTables: count,
+  /** Tables the inventory gave no size or no row count for (not listed, or the field absent). */
+  unsized: count,
+  rows: num,
+  bytes: num,
+  doneRows: num,
+  doneBytes: num,
+  /** Watcher clock when the tasks last said which tables are done (the sums are as of then). */
+  at: num,
+});
+export type JobSizes = z.infer<typeof JobSizes>;
+
 export const JobState = z.object({
   /** Where the watch came from: a Slack write, a job creation (async task), or discovery. */
   origin: z.enum(['slack', 'created', 'discovered']).catch('slack'),
@@ -169,6 +191,8 @@ export const JobState = z.object({
   buttons: z.array(ButtonMessage).catch([]),
   /** The last write confirmed in Slack and not yet seen happen. */
   asked: AskedWrite.nullable().catch(null),
+  /** The job's table sizes (null: not known, or not meaningful for this job). */
+  sizes: JobSizes.nullable().catch(null),
 });
 export type JobState = z.infer<typeof JobState>;
 

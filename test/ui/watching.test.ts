@@ -13,6 +13,7 @@ const glance = (g: Partial<WatchGlance>): WatchGlance => ({
   failed: 0,
   percent: null,
   ended: null,
+  moved: null,
   ...g,
 });
 

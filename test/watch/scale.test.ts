@@ -1,6 +1,7 @@
 // MMS calls per cycle in bulk: 100 watched jobs on one source cost one ListMmsJobs per cycle and one
 // ListMmsTasks per failure status across the source, whether jobs move or not; a job's own task list is read
-// on its first look only (and when it finishes).
+// on its first look only (and when it finishes), and the jobs' table sizes come from one ListMmsTables
+// listing of their db, shared by all of them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Instance, startWorld, type World } from './setup.js';
 
@@ -37,7 +38,7 @@ describe(`${N} watched jobs on one source`, () => {
     const phases = await calls(1);
     const settled = await calls(0);
     const floor = { ListMmsJobs: 1, ListMmsTasks: 3 };
-    expect(first.report).toEqual({ ListMmsJobs: 1, ListMmsTasks: N + 3 });
+    expect(first.report).toEqual({ ListMmsJobs: 1, ListMmsTasks: N + 3, ListMmsTables: 1 });
     expect(idle.report).toEqual(floor);
     expect(idle.http).toBe(4);
     expect(moved.report).toEqual(floor);
