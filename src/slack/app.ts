@@ -104,7 +104,11 @@ export function createSlackApp(d: SlackAppDeps): SlackApp {
   const work = new WorkQueue(
     d.workLimits?.concurrency ?? WORK_CONCURRENCY,
     d.workLimits?.maxWaiting ?? WORK_MAX_WAITING,
-    { acks, maxDeferMs: WORK_MAX_DEFER_MS, perSecond: acks ? WORK_PER_SECOND : undefined },
+    {
+      acks,
+      maxDeferMs: WORK_MAX_DEFER_MS,
+      ...(acks ? { perSecond: WORK_PER_SECOND, burst: WORK_BURST } : {}),
+    },
   );
   registerCommand(app, { ...d, ackBudgetMs: d.ackBudgetMs ?? 0, work });
   registerActions(app, { ...d, work });
@@ -162,6 +166,8 @@ const WORK_MAX_DEFER_MS = 2000;
  * bounds the MMS calls and response posts the acks compete with, and the rest is refused at once.
  */
 const WORK_PER_SECOND = 25;
+/** Started at once within that rate: a few clicks together run together; a flood's work is spread out. */
+const WORK_BURST = 3;
 
 /** How long stop() waits for listeners still working after their ack. */
 const STOP_WAIT_MS = 8000;

@@ -37,8 +37,10 @@ export interface WorkQueueOptions {
   acks?: AckGauge;
   /** The longest a job waits for the acks to clear before it starts anyway. */
   maxDeferMs?: number;
-  /** Jobs started per second, sustained (a second's worth may start at once). Default: no limit. */
+  /** Jobs started per second, sustained. Default: no limit. */
   perSecond?: number;
+  /** How many may start at once within that rate (default: a second's worth). */
+  burst?: number;
   now?: () => number;
 }
 
@@ -55,8 +57,9 @@ export class WorkQueue {
   private readonly maxDeferMs: number;
   private readonly perSecond: number;
   private readonly now: () => number;
-  /** Starts allowed now (a token bucket refilled at `perSecond`, holding at most a second's worth). */
+  /** Starts allowed now (a token bucket refilled at `perSecond`, holding at most `burst`). */
   private tokens: number;
+  private readonly burst: number;
   private refilledAt: number;
 
   constructor(
@@ -67,7 +70,8 @@ export class WorkQueue {
     this.maxDeferMs = o.maxDeferMs ?? 1000;
     this.perSecond = o.perSecond ?? Number.POSITIVE_INFINITY;
     this.now = o.now ?? Date.now;
-    this.tokens = this.perSecond;
+    this.burst = o.burst ?? this.perSecond;
+    this.tokens = this.burst;
     this.refilledAt = this.now();
     o.acks?.onIdle(() => this.pump());
   }
@@ -105,7 +109,7 @@ export class WorkQueue {
   private refill(): number {
     if (this.perSecond === Number.POSITIVE_INFINITY) return this.tokens;
     const t = this.now();
-    this.tokens = Math.min(this.perSecond, this.tokens + ((t - this.refilledAt) * this.perSecond) / 1000);
+    this.tokens = Math.min(this.burst, this.tokens + ((t - this.refilledAt) * this.perSecond) / 1000);
     this.refilledAt = t;
     return this.tokens;
   }
