@@ -144,7 +144,9 @@ describe('one-line readers', () => {
       link: null,
     };
     const home = (moved: MovedSizes | null) =>
-      JSON.stringify(homeView({ active: [{ ...item, moved }], failures: [], updated: Date.UTC(2026, 10, 29, 10, 42) }));
+      JSON.stringify(
+        homeView({ active: [{ ...item, moved }], failures: [], updated: Date.UTC(2026, 10, 29, 10, 42) }),
+      );
     expect(home(mid)).toContain('1/2 · 1.2 GB of 4.5 GB moved');
     expect(home(null)).not.toContain('moved');
   });
