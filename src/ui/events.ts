@@ -124,6 +124,8 @@ export interface SettledView {
   by?: string | null;
   /** `finished`: the outcome. */
   status?: string | null;
+  /** `retried`: how the job ended after it (epoch ms), once it has. */
+  outcome?: { status: string; at: number };
 }
 
 /** The line that takes the place of a message's stale buttons: what happened, when, by whom. */
@@ -133,7 +135,9 @@ export function settledNote(v: SettledView, cardLink: string | null): string {
   const card = cardLink ? ` — see ${mdLink(cardLink, 'the job’s card')}` : '';
   switch (v.what) {
     case 'retried':
-      return `🔁 Retried ${when}${by}${card}.`;
+      return v.outcome
+        ? `🔁 Retried ${when}${by}; the job then finished ${statusEmoji(v.outcome.status)} *${esc(v.outcome.status)}* ${slackDate(new Date(v.outcome.at))}${card}.`
+        : `🔁 Retried ${when}${by}${card}.`;
     case 'resumed':
       return `▶️ Resumed ${when}${by}${card}.`;
     case 'ran-again':

@@ -147,10 +147,30 @@ function settle(
 ): void {
   const keep: ButtonMessage[] = [];
   for (const b of s.buttons) {
-    if (stale(b)) events.push({ key: `${b.key}:settled`, kind: 'settle', of: b.key, settled });
-    else keep.push(b);
+    if (!stale(b)) {
+      keep.push(b);
+      continue;
+    }
+    events.push({ key: `${b.key}:settled`, kind: 'settle', of: b.key, settled });
+    if (settled.what === 'retried')
+      s.retriedNotes.push({ key: b.key, at: settled.at, by: settled.by ?? null });
   }
   s.buttons = keep;
+}
+
+/**
+ * The job ended: messages a retry settled say how the retry came out, so a failure's cause and fix in the
+ * channel never read as still open once the job is DONE.
+ */
+function tellRetriedOutcome(s: JobState, events: WatchEvent[], outcome: string, now: number): void {
+  for (const r of s.retriedNotes)
+    events.push({
+      key: `${r.key}:then:${s.retries}`,
+      kind: 'settle',
+      of: r.key,
+      settled: { what: 'retried', at: r.at, by: r.by, outcome: { status: outcome, at: now } },
+    });
+  s.retriedNotes = [];
 }
 
 /** Who asked for this kind of write in Slack lately (it is credited once: the record is then cleared). */
@@ -377,6 +397,7 @@ export function jobStep(w: Watch, prev: JobState, obs: JobObservation, now: numb
       (b) => b.kind === 'stopped' || (b.kind !== 'finished' && !b.tasks.some((t) => failingNow.has(t))),
       { what: 'finished', at: now, status: outcome },
     );
+    tellRetriedOutcome(s, events, outcome ?? 'unknown', now);
     const done = doneCount(s);
     s.ended = 'finished';
     s.finishedAt = now;

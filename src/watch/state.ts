@@ -110,6 +110,14 @@ export const ButtonMessage = z.object({
 });
 export type ButtonMessage = z.infer<typeof ButtonMessage>;
 
+/** A thread message whose buttons gave way to a retry: its outbox key, when and by whom it was retried. */
+export const RetriedNote = z.object({
+  key: z.string(),
+  at: z.number(),
+  by: z.string().nullable().catch(null),
+});
+export type RetriedNote = z.infer<typeof RetriedNote>;
+
 /** A write on the job confirmed in Slack: who asked and when, so the thread can name them. */
 export const AskedWrite = z.object({
   write: z.enum(['stop', 'start', 'retry', 'retry-task', 'delete']),
@@ -191,6 +199,8 @@ export const JobState = z.object({
   buttons: z.array(ButtonMessage).catch([]),
   /** The last write confirmed in Slack and not yet seen happen. */
   asked: AskedWrite.nullable().catch(null),
+  /** Messages settled by a retry whose outcome they do not say yet: told it when the job ends. */
+  retriedNotes: z.array(RetriedNote).catch([]),
   /** The job's table sizes (null: not known, or not meaningful for this job). */
   sizes: JobSizes.nullable().catch(null),
 });

@@ -53,6 +53,14 @@ describe('settledMessage', () => {
       `✅ The job finished *DONE* ${DATE} — see <${LINK}|the job’s card>.`,
     );
     expect(settledNote({ what: 'ran-again', at: AT }, null)).toBe(`🔁 The job ran again ${DATE}.`);
+    expect(
+      settledNote({ what: 'retried', at: AT, by: 'U0OPS00001', outcome: { status: 'DONE', at: AT } }, LINK),
+    ).toBe(
+      `🔁 Retried ${DATE} by <@U0OPS00001>; the job then finished ✅ *DONE* ${DATE} — see <${LINK}|the job’s card>.`,
+    );
+    expect(settledNote({ what: 'retried', at: AT, outcome: { status: INJECT, at: AT } }, null)).not.toContain(
+      '<!here>',
+    );
     expect(settledNote({ what: 'deleted', at: AT, by: 'U0OPS00002' }, LINK)).toBe(
       `🗑️ The job was deleted ${DATE} by <@U0OPS00002>; its buttons are gone with it.`,
     );

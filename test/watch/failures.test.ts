@@ -117,7 +117,9 @@ describe('a failure retried while the bot was down', () => {
     // Posted and edited in the same flush (the edit waits for the post's ts): retried already, so no
     // Retry on it, and nobody to name (retried in the console).
     expect(buttons(thread[failed])).toEqual([]);
-    expect(textOf(thread[failed])).toMatch(/🔁 Retried <!date\^\d+\^[^|]+\|[^>]+> — see <https:/);
+    expect(textOf(thread[failed])).toMatch(
+      /🔁 Retried <!date\^\d+\^[^|]+\|[^>]+>; the job then finished ✅ \*DONE\* <!date\^[^>]+> — see <https:/,
+    );
     expect(thread[done]!.text).toMatch(/finished: DONE/);
     expect(new Set(keys).size).toBe(keys.length);
     const card = w.api.messages(CHANNEL).find((m) => m.ts === cardTs)!;

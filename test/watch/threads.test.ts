@@ -89,12 +89,20 @@ describe('failure → retry → DONE', () => {
     // No Retry anywhere in the thread once DONE.
     for (const m of thread) expect(buttons(m).filter((b) => /^retry(-task)? /.test(b))).toEqual([]);
     for (const old of [failure, summary]) {
+      // Settled when the retry was seen, and told the outcome when the job ended.
       const calls = updatesOf(old.ts);
-      expect(calls).toHaveLength(1);
+      expect(calls).toHaveLength(2);
+      expect(JSON.stringify(calls[0]!.args['blocks'])).toMatch(
+        new RegExp(`🔁 Retried ${DATE.source} by <@${ASKER}> — see <https://`),
+      );
       const now = thread.find((m) => m.ts === old.ts)!;
       expect(hasActions(now)).toBe(false);
       const text = textOf(now);
-      expect(text).toMatch(new RegExp(`🔁 Retried ${DATE.source} by <@${ASKER}> — see <https://`));
+      expect(text).toMatch(
+        new RegExp(
+          `🔁 Retried ${DATE.source} by <@${ASKER}>; the job then finished ✅ \\*DONE\\* ${DATE.source} — see <https://`,
+        ),
+      );
       expect(text).toContain(cardLink(cardTs));
       // The rest of the message stays as it was.
       expect(now.text).toBe(old.text);
@@ -139,7 +147,8 @@ describe('failure → retry → DONE', () => {
       // The line is there once, whether the edit went out once (crash before) or twice (after: an edit
       // is idempotent, and carries the same content).
       expect(textOf(now).match(/🔁 Retried/g)).toHaveLength(1);
-      expect(updatesOf(failure.ts)).toHaveLength(mode === 'before' ? 1 : 2);
+      // The retry's edit once (crash before) or twice (after: idempotent, same content), then the outcome's.
+      expect(updatesOf(failure.ts)).toHaveLength(mode === 'before' ? 2 : 3);
     }
   });
 });
