@@ -90,10 +90,15 @@ export function jobResumedMessage(job: JobRef): SlackMessage {
 }
 
 export function jobRetriedMessage(job: JobRef, tasks: Array<{ id: number; table: string }>): SlackMessage {
-  const shown = tasks.slice(0, 10).map((t) => `${esc(truncate(t.table, 60))} ${inlineCode(`#${t.id}`)}`);
-  const more = tasks.length - shown.length;
+  // By table (a partitioned table may have a task per partition); task ids stay in Details and the logs.
+  const byTable = new Map<string, number>();
+  for (const t of tasks) byTable.set(t.table, (byTable.get(t.table) ?? 0) + 1);
+  const shown = [...byTable]
+    .slice(0, 10)
+    .map(([table, n]) => `${esc(truncate(table, 60))}${n > 1 ? ` (${exactCount(n)} tasks)` : ''}`);
+  const more = byTable.size - shown.length;
   const list = shown.length
-    ? `: ${shown.join(', ')}${more > 0 ? `, … and ${exactCount(more)} more` : ''}`
+    ? `: ${shown.join(', ')}${more > 0 ? `, … and ${exactCount(more)} more table${more === 1 ? '' : 's'}` : ''}`
     : '';
   const n = tasks.length;
   return eventMessage(

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   confirmationDone,
   jobDeletedMessage,
+  jobRetriedMessage,
   settledMessage,
   settledNote,
   taskFailedMessage,
@@ -88,5 +89,18 @@ describe('delete', () => {
     );
     expect(textOf(done)).toContain(`The history of job *orders_mig* \`#10\` stays on <${LINK}|its card>.`);
     expect(textOf(done)).not.toMatch(/continue/);
+  });
+});
+
+describe('retried', () => {
+  it('names the tables requeued, a table with several tasks once, and no task ids', () => {
+    const m = jobRetriedMessage({ id: 4, name: 'orders_mig' }, [
+      { id: 7601, table: 'sales.orders' },
+      { id: 7602, table: 'sales.orders' },
+      { id: 7603, table: 'sales.customers' },
+    ]);
+    const t = textOf(m);
+    expect(t).toContain('3 tasks requeued: sales.orders (2 tasks), sales.customers');
+    expect(t).not.toContain('7601');
   });
 });
