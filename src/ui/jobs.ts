@@ -295,7 +295,10 @@ export function jobCard(view: JobCardView): SlackMessage {
     if (typeof eta === 'string' && eta) meta.push(`MMS ETA ${esc(truncate(eta, 40))}`);
     else if (view.etaMs !== null) meta.push(`ETA ≈ ${humanDuration(view.etaMs)}`);
   }
-  if (view.last) meta.push(`Last: ${cardEventText(view.last)}`);
+  // A finished card's title already says how it ended: its last line says only when.
+  if (view.last && view.finished && view.last.kind === 'finished')
+    meta.push(`Finished ${slackDate(view.last.at)}`);
+  else if (view.last) meta.push(`Last: ${cardEventText(view.last)}`);
   if (meta.length > 0) blocks.push(context(meta));
 
   const buttons: Button[] = [run('Details', cmd.job(sid, job.id))];

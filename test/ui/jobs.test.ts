@@ -209,6 +209,16 @@ describe('jobCard', () => {
     expect(cmds).not.toContain('unwatch 2000015 10');
     expect(m.text).toContain('finished');
     expect(textOf(m)).toContain('Took 10m 00s');
+    // The title says how it ended; the last line says only when, not "finished" again.
+    const ended = jobCard({
+      ...base,
+      job: Job.parse({ ...job, status: 'DONE', taskDone: 2 }),
+      finished: true,
+      etaMs: null,
+      last: { kind: 'finished', at: Date.UTC(2025, 5, 3, 10, 42), status: 'DONE' },
+    });
+    expect(textOf(ended)).toContain('Finished <!date^');
+    expect(textOf(ended)).not.toContain('Last:');
   });
   it('deleted card: says so, keeps what it last showed, offers no button', () => {
     const m = jobCard({
