@@ -87,13 +87,17 @@ async function pollSource(d: WatchDeps, r: TickReport, src: SourceWork): Promise
     for (const w of [...src.watches, ...fresh, ...again])
       byJob.set(w.objectId, [...(byJob.get(w.objectId) ?? []), w]);
     for (const j of seen) if (byJob.has(j.id) && !found.has(j.id)) found.set(j.id, j);
+    const now = d.now();
+    const jobs: JobWork[] = [...byJob].map(([jobId, watches]) => {
+      const job = found.get(jobId) ?? null;
+      const states = watches.map((w) => jobState(w.state));
+      const needed = job !== null && states.some((s) => needsTasks(s, job, now, d.settings.taskRefreshMs));
+      return { jobId, watches, job, states, readTasks: needed };
+    });
+    for (const x of sizeReadsDue(jobs, now)) x.readTasks = true;
     const inventory: Inventory = new Map();
-    const sizeReads = sizeReadsDue(d, byJob, found);
-    await mapLimit([...byJob], d.settings.concurrency, ([jobId, ws]) =>
-      pollJob(d, r, src, ws, found.has(jobId) ? found.get(jobId)! : null, failing.get(jobId) ?? [], {
-        inventory,
-        sizeRead: sizeReads.has(jobId),
-      }),
+    await mapLimit(jobs, d.settings.concurrency, (x) =>
+      pollJob(d, r, src, x, failing.get(x.jobId) ?? [], inventory),
     );
     d.backoff.succeed(key);
   } catch (e) {
@@ -210,20 +214,29 @@ function sweepDue(d: WatchDeps, key: string): boolean {
   return true;
 }
 
+/** One watched job of a source this cycle: its watches, their states (parsed once) and what to read. */
+interface JobWork {
+  jobId: number;
+  watches: Watch[];
+  /** As the job list has it; null: not found (deleted). */
+  job: Job | null;
+  states: JobState[];
+  /** Its task list is read this cycle (its card needs task detail, or its sizes lag). */
+  readTasks: boolean;
+}
+
 async function pollJob(
   d: WatchDeps,
   r: TickReport,
   src: SourceWork,
-  watches: Watch[],
-  job: Job | null,
+  { watches, job, states, readTasks }: JobWork,
   failing: Task[],
-  sizes: { inventory: Inventory; sizeRead: boolean },
+  inventory: Inventory,
 ): Promise<void> {
   const now = d.now();
   const mms = d.clients(src.region);
-  const states = watches.map((w) => jobState(w.state));
   let tasks: Task[] | null = null;
-  if (job && (sizes.sizeRead || states.some((s) => needsTasks(s, job, now, d.settings.taskRefreshMs)))) {
+  if (job && readTasks) {
     tasks = await listAll((p) =>
       d.gate.run('ListMmsTasks', () => mms.listTasks(src.sourceId, { jobId: job.id, ...p })),
     );
@@ -256,7 +269,7 @@ async function pollJob(
     }
     diagnosed.set(t.id, out);
   });
-  const summed = job && tasks ? await jobSizes(d, src, job, tasks, states, sizes.inventory, now) : undefined;
+  const summed = job && tasks ? await jobSizes(d, src, job, tasks, states, inventory, now) : undefined;
   r.polled.jobs++;
   watches.forEach((w, i) => {
     const prev = states[i]!;
@@ -298,19 +311,15 @@ async function pollJob(
  * Jobs whose task list is read this cycle only so that their sizes moved follow their tasks done: those
  * due (`sizesDue`) that read it for no other reason, the longest waiting first, MAX_SIZE_READS at most.
  */
-function sizeReadsDue(d: WatchDeps, byJob: Map<number, Watch[]>, found: Map<number, Job>): Set<number> {
-  const now = d.now();
-  const due: Array<{ jobId: number; since: number }> = [];
-  for (const [jobId, ws] of byJob) {
-    const job = found.get(jobId);
-    if (!job) continue;
-    const states = ws.map((w) => jobState(w.state));
-    if (states.some((s) => needsTasks(s, job, now, d.settings.taskRefreshMs))) continue;
-    if (!states.some((s) => sizesDue(s, job, now))) continue;
-    due.push({ jobId, since: Math.min(...states.map((s) => s.tasksAt ?? 0)) });
+function sizeReadsDue(jobs: readonly JobWork[], now: number): JobWork[] {
+  const due: Array<{ x: JobWork; since: number }> = [];
+  for (const x of jobs) {
+    const job = x.job;
+    if (!job || x.readTasks || !x.states.some((s) => sizesDue(s, job, now))) continue;
+    due.push({ x, since: Math.min(...x.states.map((s) => s.tasksAt ?? 0)) });
   }
-  due.sort((a, b) => a.since - b.since || a.jobId - b.jobId);
-  return new Set(due.slice(0, MAX_SIZE_READS).map((x) => x.jobId));
+  due.sort((a, b) => a.since - b.since || a.x.jobId - b.x.jobId);
+  return due.slice(0, MAX_SIZE_READS).map((e) => e.x);
 }
 
 /** A source's table listings of this tick, by database: each listed once, shared by the jobs on it. */
