@@ -4,7 +4,8 @@
 //
 // Acks come first: while Slack requests are waiting for their ack, work that could start waits (up to
 // `maxDeferMs`), and work starts at a bounded rate, so a flood of requests is acked about as fast as a bare
-// Bolt app acks it; what does not fit in the queue is refused at once ("busy, nothing ran"). Slack's clock runs only until the ack; a response_url stays valid for 30 minutes.
+// Bolt app acks it; what does not fit in the queue is refused at once ("busy, nothing ran"). Slack's clock
+// runs only until the ack; a response_url stays valid for 30 minutes.
 
 /** How many Slack requests are in hand and not yet answered; fed by the HTTP receiver. */
 export class AckGauge {
