@@ -193,7 +193,7 @@ export function helpMessage(topic?: string): SlackMessage {
 }
 
 function drawHelp(topic?: string): SlackMessage {
-  if (topic && topic !== 'help') {
+  if (topic && topic.toLowerCase() !== 'help') {
     const op = findOp(topic.toLowerCase());
     if (!op) {
       const near = nearNames(topic, COMMAND_NAMES, 3);
