@@ -33,22 +33,11 @@ export interface PartitionCount {
   nothing: boolean;
 }
 
-const notCounted = (why: string): PartitionCount => ({
-  value: `not counted: ${why}`,
-  empty: [],
-  nothing: false,
-});
-const couldNot = (why: string): PartitionCount => ({
-  value: `could not check: ${why}`,
-  empty: [],
-  nothing: false,
-});
-
-const couldNotMms = (why: string): PartitionCount => ({
-  value: `could not check (MMS: ${why})`,
-  empty: [],
-  nothing: false,
-});
+/** A card line with no count behind it: no table is said to match nothing. */
+const uncounted = (value: string): PartitionCount => ({ value, empty: [], nothing: false });
+const notCounted = (why: string) => uncounted(`not counted: ${why}`);
+const couldNot = (why: string) => uncounted(`could not check: ${why}`);
+const couldNotMms = (why: string) => uncounted(`could not check (MMS: ${why})`);
 
 /** The listing would go past the partitions or the pages a plan reads. */
 class OverBudget extends Error {}
