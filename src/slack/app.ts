@@ -11,6 +11,7 @@ import { type ActionDeps, registerActions } from './listeners/actions.js';
 import { registerCommand } from './listeners/command.js';
 import { type FormDeps, registerMigrateForm } from './listeners/form.js';
 import { type HomeDeps, registerHome } from './listeners/home.js';
+import { Listeners } from './listeners/listeners.js';
 import { guardedReceiver } from './receiver.js';
 import { AckGauge, WorkQueue } from './work-queue.js';
 
@@ -74,6 +75,9 @@ export function createSlackApp(d: SlackAppDeps): SlackApp {
     deferInitialization: true,
     // The error handler gets the request's body, to log where the error happened and answer the user.
     extendedErrorHandler: true,
+    // No conversation store: the bot keeps its state in SQLite, and Bolt's default store builds (and
+    // throws away) an Error for every request from a conversation it has never stored anything for.
+    convoStore: false,
     logger,
     clientOptions: {
       ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
@@ -89,18 +93,6 @@ export function createSlackApp(d: SlackAppDeps): SlackApp {
         }),
   });
 
-  // Work that goes on after the ack (MMS calls, respond, card updates): stop() lets it finish.
-  const inFlight = new Set<Promise<void>>();
-  app.use(async ({ next }) => {
-    const work = next();
-    inFlight.add(work);
-    try {
-      await work;
-    } finally {
-      inFlight.delete(work);
-    }
-  });
-
   const work = new WorkQueue(
     d.workLimits?.concurrency ?? WORK_CONCURRENCY,
     d.workLimits?.maxWaiting ?? WORK_MAX_WAITING,
@@ -110,10 +102,12 @@ export function createSlackApp(d: SlackAppDeps): SlackApp {
       ...(acks ? { perSecond: WORK_PER_SECOND, burst: WORK_BURST } : {}),
     },
   );
-  registerCommand(app, { ...d, ackBudgetMs: d.ackBudgetMs ?? 0, work });
-  registerActions(app, { ...d, work });
-  registerMigrateForm(app, d.form);
-  if (d.home) registerHome(app, d.home);
+  // Listeners keep the work that goes on after an ack (MMS calls, respond, card updates): stop() lets it finish.
+  const on = new Listeners(app);
+  registerCommand(on, { ...d, ackBudgetMs: d.ackBudgetMs ?? 0, work });
+  registerActions(on, { ...d, work });
+  registerMigrateForm(on, d.form);
+  if (d.home) registerHome(on, d.home);
   app.error(async ({ error, body }: { error: Error; body: unknown }) => {
     await answerListenerError(d.logger, error, body);
   });
@@ -143,10 +137,7 @@ export function createSlackApp(d: SlackAppDeps): SlackApp {
     },
     async stop() {
       await app.stop();
-      await Promise.race([
-        Promise.allSettled([...inFlight]),
-        new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref()),
-      ]);
+      await Promise.race([on.settled(), new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref())]);
     },
   };
 }

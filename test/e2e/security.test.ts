@@ -187,6 +187,15 @@ describe('tampered Confirm buttons', () => {
     expect(textOf(h.api.messages(CHANNEL).at(-1)!)).toContain('Delete migration job');
     expect(mmsWrites(h)).toEqual([]);
   });
+
+  it('a button the bot does not know is acked at once and runs nothing', async () => {
+    const calls = h.api.calls.length;
+    const mmsCalls = h.sim.calls.length;
+    const r = await h.slack.click('mms_gone_in_an_older_version', `jobs ${HIVE}`, { user: OPERATOR });
+    expect(r.status).toBe(200);
+    expect(h.api.calls.slice(calls)).toEqual([]);
+    expect(h.sim.calls.slice(mmsCalls)).toEqual([]);
+  });
 });
 
 describe('metrics', () => {

@@ -41,7 +41,7 @@ describe('manifest.yml', () => {
     const cmds = manifest.features.slash_commands;
     expect(cmds.map((c: { command: string }) => c.command)).toEqual(['/mms']);
     expect(cmds[0].description.length).toBeGreaterThan(0);
-    expect(code).toContain("app.command('/mms'");
+    expect(code).toContain(".command('/mms'");
   });
 
   it('has a scope for every Web API method the code calls, and no other', () => {
@@ -65,7 +65,7 @@ describe('manifest.yml', () => {
   });
 
   it('subscribes to exactly the events the app listens to', () => {
-    const listened = [...code.matchAll(/app\.event\('([\w.]+)'/g)].map((m) => m[1]);
+    const listened = [...code.matchAll(/\.event\('([\w.]+)'/g)].map((m) => m[1]);
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(
       [...new Set(listened)].sort(),
     );

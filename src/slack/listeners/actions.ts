@@ -1,5 +1,5 @@
 // Buttons: run buttons (a command text in the value), Confirm and Cancel on confirmation cards.
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { ApproveResult, ConfirmFlow } from '../../confirm/flow.js';
@@ -14,6 +14,7 @@ import { commandLabel } from '../commands.js';
 import type { Dispatcher } from '../dispatch.js';
 import type { WorkQueue } from '../work-queue.js';
 import { BUSY_TEXT } from './command.js';
+import type { Listeners } from './listeners.js';
 
 export interface ActionDeps {
   dispatcher: Dispatcher;
@@ -33,11 +34,11 @@ type Body = BlockAction<ButtonAction>;
 /** How often one person in one channel is told "busy" while their clicks are being refused. */
 const BUSY_NOTICE_MS = 10_000;
 
-export function registerActions(app: App, d: ActionDeps): void {
+export function registerActions(on: Listeners, d: ActionDeps): void {
   // When each clicker was last told "busy": a burst of clicks from one person while the bot is busy gets one
   // notice every BUSY_NOTICE_MS, not one Web API call each (which would cost what shedding the work saves).
   const told = new Map<string, number>();
-  app.action<Body>(RUN_ACTION_ID, async ({ ack, body, action, respond, client }) => {
+  on.action<Body>(RUN_ACTION_ID, async ({ ack, body, action, respond, client }) => {
     await ack();
     const text = CommandText.safeParse(action.value);
     if (!text.success) return void (await tell(d, client, body, 'That button carries no valid command.'));
@@ -74,7 +75,7 @@ export function registerActions(app: App, d: ActionDeps): void {
     else await client.chat.postEphemeral({ channel, user: body.user.id, ...answer.message });
   });
 
-  app.action<Body>(ACTION_CONFIRM, async ({ ack, body, action, client }) => {
+  on.action<Body>(ACTION_CONFIRM, async ({ ack, body, action, client }) => {
     await ack();
     const id = ConfirmationId.safeParse(action.value);
     if (!id.success)
@@ -108,7 +109,7 @@ export function registerActions(app: App, d: ActionDeps): void {
     }
   });
 
-  app.action<Body>(ACTION_CANCEL, async ({ ack, body, action, client }) => {
+  on.action<Body>(ACTION_CANCEL, async ({ ack, body, action, client }) => {
     await ack();
     const id = ConfirmationId.safeParse(action.value);
     if (!id.success) return void (await tell(d, client, body, 'This cancel button is malformed.'));

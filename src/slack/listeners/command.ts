@@ -2,11 +2,11 @@
 // waits on MMS or Slack is acked at once, before any of its work, and answered through response_url, so
 // Slack's 3 s clock never depends on MMS. Tests may give the work a budget before the ack ("working…" when
 // it runs out).
-import type { App } from '@slack/bolt';
 import type { Metrics } from '../../metrics.js';
 import { commandLabel } from '../commands.js';
 import type { Answer, Dispatcher } from '../dispatch.js';
 import type { WorkQueue } from '../work-queue.js';
+import type { Listeners } from './listeners.js';
 
 export interface CommandDeps {
   dispatcher: Dispatcher;
@@ -20,8 +20,8 @@ export interface CommandDeps {
 export const BUSY_TEXT =
   ':warning: mms-chatops has too many requests in hand right now; nothing ran. Try again in a minute.';
 
-export function registerCommand(app: App, d: CommandDeps): void {
-  app.command('/mms', async ({ command, ack, respond, client }) => {
+export function registerCommand(on: Listeners, d: CommandDeps): void {
+  on.command('/mms', async ({ command, ack, respond, client }) => {
     const job = d.dispatcher.prepare(
       command.text,
       {

@@ -2,7 +2,7 @@
 // source loads its databases, choosing a database its tables; submitting leads to the same confirmation
 // card as the typed command. Where the card goes is what the bot recorded when it opened the form (the
 // form store), never what the modal's private_metadata claims.
-import type { App, BlockAction, StaticSelectAction, ViewSubmitAction } from '@slack/bolt';
+import type { BlockAction, StaticSelectAction, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { parseJson } from '../../json.js';
@@ -28,6 +28,7 @@ import {
   SOURCE_ACTION,
 } from '../../ui/migrate-form.js';
 import type { Dispatcher, FormOpener } from '../dispatch.js';
+import type { Listeners } from './listeners.js';
 
 export interface FormDeps {
   dispatcher: Dispatcher;
@@ -184,8 +185,8 @@ export function formArgs(
   };
 }
 
-export function registerMigrateForm(app: App, d: FormDeps): void {
-  app.action<BlockAction<StaticSelectAction>>(SOURCE_ACTION, async ({ ack, body, action, client }) => {
+export function registerMigrateForm(on: Listeners, d: FormDeps): void {
+  on.action<BlockAction<StaticSelectAction>>(SOURCE_ACTION, async ({ ack, body, action, client }) => {
     await ack();
     const r = recorded(d, body.view?.private_metadata, body.user.id);
     if (!r || !body.view) return;
@@ -205,7 +206,7 @@ export function registerMigrateForm(app: App, d: FormDeps): void {
       .catch((err: unknown) => d.logger.warn({ err }, 'cannot update the migrate form'));
   });
 
-  app.action<BlockAction<StaticSelectAction>>(DB_ACTION, async ({ ack, body, action, client }) => {
+  on.action<BlockAction<StaticSelectAction>>(DB_ACTION, async ({ ack, body, action, client }) => {
     await ack();
     const r = recorded(d, body.view?.private_metadata, body.user.id);
     if (!r?.meta.source || !body.view) return;
@@ -243,7 +244,7 @@ export function registerMigrateForm(app: App, d: FormDeps): void {
       .catch((err: unknown) => d.logger.warn({ err }, 'cannot update the migrate form'));
   });
 
-  app.view<ViewSubmitAction>(MIGRATE_CALLBACK, async ({ ack, body, view, client }) => {
+  on.view<ViewSubmitAction>(MIGRATE_CALLBACK, async ({ ack, body, view, client }) => {
     const r = recorded(d, view.private_metadata, body.user.id);
     const ids = view.blocks.map((b) => b.block_id).filter((b): b is string => Boolean(b));
     // Errors must name blocks the view has; a view sent without its blocks is taken to have them all.
