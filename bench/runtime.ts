@@ -8,7 +8,8 @@
 // The app under test runs alone on the last CPU; this process (the load), the MMS simulator and the Slack
 // stand-in share the others. Sharing every CPU with the load would time the load generator's wait for a CPU
 // as much as the app's ack: the more CPU the app takes, the slower the client that measures it.
-// `BENCH_PIN=0` shares them all anyway.
+// `BENCH_PIN=0` shares them all anyway. bench/ack-clock.mjs, preloaded into both, times each request inside
+// the app, apart from the load generator's own wait.
 import { type ChildProcess, type SpawnOptions, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -255,18 +256,23 @@ interface Figures {
   /** Commands shed under the closed loop. */
   shed: number;
   rssMb: number;
+  /** When each scenario's measured requests were sent (ms since the epoch): to pick its times in the app. */
+  windows: Array<[number, number]>;
 }
 
 async function measure(server: Server, servers: Servers): Promise<Figures> {
   const slack = new SlackClient({ baseUrl: server.base, signingSecret: SECRET, api: servers });
   const lat: Figures['lat'] = [];
   const open: Figures['open'] = [];
+  const windows: Figures['windows'] = [];
   shed = 0;
   for (const sc of SCENARIOS) {
     await load(() => sc.send(slack), WARMUP, CONCURRENCY);
     await new Promise((r) => setTimeout(r, 1500));
     const cpu0 = cpuMs(server.child);
+    const from = epochMs();
     const xs = await load(() => sc.send(slack), REQUESTS, CONCURRENCY);
+    windows.push([from, epochMs()]);
     // Let the work that follows the acks (MMS calls, response_url posts) drain before the next scenario:
     // its CPU counts too.
     await new Promise((r) => setTimeout(r, 1500));
@@ -280,7 +286,21 @@ async function measure(server: Server, servers: Servers): Promise<Figures> {
     open.push({ p50: pct(xs, 50), p99: pct(xs, 99), shed });
     await new Promise((r) => setTimeout(r, 1500));
   }
-  return { coldStartMs: server.coldStartMs, lat, open, shed: closedShed, rssMb: rss };
+  return { coldStartMs: server.coldStartMs, lat, open, shed: closedShed, rssMb: rss, windows };
+}
+
+const epochMs = () => performance.timeOrigin + performance.now();
+
+/** bench/ack-clock.mjs, preloaded into both apps under load, and where each writes its times. */
+const ACK_CLOCK = resolve('bench/ack-clock.mjs');
+
+/** p50 and p99 of the time each scenario's requests spent inside the app (from ack-clock's file). */
+function inApp(file: string, windows: Figures['windows']): Array<{ p50: number; p99: number }> {
+  const times = JSON.parse(readFileSync(file, 'utf8')) as Array<[number, number]>;
+  return windows.map(([from, to]) => {
+    const xs = times.filter(([t]) => t >= from && t <= to).map(([, ms]) => ms);
+    return { p50: pct(xs, 50), p99: pct(xs, 99) };
+  });
 }
 
 function botCommand(): { args: string[]; cwd: string; label: string } {
@@ -383,18 +403,28 @@ export async function benchRuntime(): Promise<void> {
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_API_URL: servers.api,
     };
-    const bareServer = await launch('bare Bolt', [resolve('bench/bare-bolt.mjs')], bareEnv);
+    const bareAcks = join(dir, 'bare-acks.json');
+    const bareServer = await launch('bare Bolt', ['--import', ACK_CLOCK, resolve('bench/bare-bolt.mjs')], {
+      ...bareEnv,
+      BENCH_ACK_FILE: bareAcks,
+    });
     const bare = await measure(bareServer, servers).finally(() => bareServer.stop());
     const metricsPort = await freePort();
+    const botAcks = join(dir, 'bot-acks.json');
     const botServer = await launch(
       'bot',
-      bot.args,
-      { ...botEnv(servers, join(dir, 'load.db')), METRICS_PORT: String(metricsPort) },
+      ['--import', ACK_CLOCK, ...bot.args],
+      {
+        ...botEnv(servers, join(dir, 'load.db')),
+        METRICS_PORT: String(metricsPort),
+        BENCH_ACK_FILE: botAcks,
+      },
       bot.cwd,
     );
     const mine = await measure(botServer, servers);
     const heap = await heapOf(metricsPort);
     await botServer.stop();
+    const inside = { bare: inApp(bareAcks, bare.windows), bot: inApp(botAcks, mine.windows) };
 
     console.log(`\nruntime: ${bot.label} against a bare Bolt app, both under node ${process.version}`);
     console.log(
@@ -414,6 +444,16 @@ export async function benchRuntime(): Promise<void> {
       );
     });
     console.log(`  commands the bot shed (busy, nothing ran): ${mine.shed}`);
+    console.log(
+      '  the same requests inside each app, request parsed to response finished (ms; the rest above is outside it):',
+    );
+    SCENARIOS.forEach((sc, i) => {
+      const b = inside.bare[i]!;
+      const m = inside.bot[i]!;
+      console.log(
+        `  ${sc.name.padEnd(36)} ${f2(b.p50).padStart(9)} ${f2(b.p99).padStart(9)} ${f2(m.p50).padStart(9)} ${f2(m.p99).padStart(9)}   ${f2(m.p50 / b.p50).padStart(8)}×  ${f2(m.p99 / b.p99).padStart(8)}×`,
+      );
+    });
     console.log('  CPU per request, the work after the ack included (ms; robust to a busy machine):');
     SCENARIOS.forEach((sc, i) => {
       const b = bare.lat[i]!.cpuPerRequest;
