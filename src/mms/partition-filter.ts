@@ -2,6 +2,8 @@
 // documented: comparisons, IN, BETWEEN, AND/OR/NOT and parentheses over partition columns, evaluated on a
 // partition's `value` (`ds=20250101/hour=03`). Good enough to pick partitions the way the service would
 // and to reject a filter that names a column the table does not have; MMS stays the judge of its syntax.
+// Values compare as SQL compares a string partition column: with a quoted literal as text (`ds > '2099'`
+// does not match 20250101, `hour = '3'` does not match 03), with a number as a number (`hour = 3` matches 03).
 
 export type PartitionSpec = Record<string, string>;
 export type PartitionPredicate = (spec: PartitionSpec) => boolean;
@@ -58,10 +60,17 @@ function tokenize(expr: string): Token[] {
   return tokens;
 }
 
-function cmp(a: string, b: string): number {
-  const numeric = /^-?\d+(\.\d+)?$/;
-  if (numeric.test(a) && numeric.test(b)) return Number(a) - Number(b);
-  return a < b ? -1 : a > b ? 1 : 0;
+interface Literal {
+  text: string;
+  quoted: boolean;
+}
+
+const NUMERIC = /^-?\d+(\.\d+)?$/;
+
+/** A partition value against a literal: as numbers for an unquoted number (if the value reads as one), else as text. */
+function cmp(value: string, lit: Literal): number {
+  if (!lit.quoted && NUMERIC.test(value)) return Number(value) - Number(lit.text);
+  return value < lit.text ? -1 : value > lit.text ? 1 : 0;
 }
 
 const OPS: Record<string, (c: number) => boolean> = {
@@ -85,11 +94,11 @@ export function compilePartitionFilter(expr: string, columns: readonly string[])
     if (peek()?.text !== text) throw new PartitionFilterError(`expected "${text}"`, expr);
     i++;
   };
-  const literal = (): string => {
+  const literal = (): Literal => {
     const t = tokens[i++];
     if (!t || (t.kind !== 'str' && t.kind !== 'num'))
       throw new PartitionFilterError('expected a literal', expr);
-    return t.text;
+    return { text: t.text, quoted: t.kind === 'str' };
   };
 
   const or = (): PartitionPredicate => {

@@ -66,7 +66,18 @@ describe('partition filters', () => {
     expect(parsePartitionValue('ds=20250101/hour=03')).toEqual({ ds: '20250101', hour: '03' });
     expect(parsePartitionValue('')).toEqual({});
     expect(pick("ds = '2025''01'", ["ds=2025'01", 'ds=202501'], ['ds'])).toEqual(["ds=2025'01"]);
-    // Numbers compare as numbers when both sides are numeric, else as text.
+    // A number compares as a number with a value that reads as one, else as text.
     expect(pick('hour < 10', ['ds=1/hour=9', 'ds=1/hour=10', 'ds=1/hour=x'])).toEqual(['ds=1/hour=9']);
+  });
+
+  it('compares with a quoted literal as text and with a number as a number, as SQL does a string column', () => {
+    expect(pick("ds > '2099'", days)).toEqual([]);
+    expect(pick('ds > 2099', days)).toEqual(days);
+    const hours = ['ds=1/hour=03', 'ds=1/hour=3', 'ds=1/hour=10'];
+    expect(pick("hour = '3'", hours)).toEqual(['ds=1/hour=3']);
+    expect(pick('hour = 3', hours)).toEqual(['ds=1/hour=03', 'ds=1/hour=3']);
+    expect(pick("hour in ('03', 10)", hours)).toEqual(['ds=1/hour=03', 'ds=1/hour=10']);
+    expect(pick("hour between '1' and '2'", hours)).toEqual(['ds=1/hour=10']);
+    expect(pick('hour between 1 and 5', hours)).toEqual(['ds=1/hour=03', 'ds=1/hour=3']);
   });
 });
