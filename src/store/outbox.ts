@@ -147,6 +147,11 @@ export class Outbox {
     return this.get(cardKey(watchId));
   }
 
+  /** Where a watch's card is: the ts its card row got when posted, else the message it was given. */
+  cardTs(w: { id: number; cardTs: string | null }): string | null {
+    return this.card(w.id)?.resultTs ?? w.cardTs;
+  }
+
   has(key: string): boolean {
     return this.db.prepare('select 1 from outbox where key = ?').get(key) !== undefined;
   }

@@ -151,7 +151,7 @@ function settleRow(
 ): { kind: 'update'; of: string; message: SlackMessage } | null {
   const original = d.outbox.get(of);
   if (!original || (original.kind !== 'thread' && original.kind !== 'broadcast')) return null;
-  const cardTs = d.outbox.card(w.id)?.resultTs ?? w.cardTs;
+  const cardTs = d.outbox.cardTs(w);
   const link = cardTs ? messageLink(w.channel, cardTs) : null;
   return { kind: 'update', of, message: settledMessage(original.payload, settled, link) };
 }

@@ -72,13 +72,9 @@ export class HomeBuilder {
 
   constructor(private readonly s: HomeSources) {}
 
-  private cardTs(w: Watch): string | null {
-    return this.s.outbox.card(w.id)?.resultTs ?? w.cardTs;
-  }
-
   private async linkFor(w: Watch, budget: { left: number }): Promise<string> {
     const fallback = `https://slack.com/app_redirect?channel=${encodeURIComponent(w.channel)}`;
-    const ts = this.cardTs(w);
+    const ts = this.s.outbox.cardTs(w);
     if (!ts) return fallback;
     const key = `${w.channel}:${ts}`;
     const cached = this.links.get(key);

@@ -231,10 +231,9 @@ function becomeJob(d: WatchDeps, w: Watch, s: AsyncState, jobId: number): number
     .transaction(() => {
       if (!d.watches.setStateIf(w.id, w.state, { ...s, glance: asyncGlance(s) })) return;
       d.watches.deactivate(w.id);
-      const asyncCard = d.outbox.card(w.id);
+      const cardTs = d.outbox.cardTs(w);
       // Its last content must not land on the job's card later.
       d.outbox.supersede(cardKey(w.id));
-      const cardTs = asyncCard?.resultTs ?? w.cardTs;
       const { watch: job, created } = d.watches.add({
         kind: 'job',
         region: w.region,

@@ -302,8 +302,7 @@ export class Watcher {
     this.o.db
       .transaction(() => {
         const existing = store.find(w.kind, w.region, w.sourceId, w.objectId, w.channel);
-        const jobCardTs =
-          existing && w.kind === 'job' ? (this.outbox.card(existing.id)?.resultTs ?? existing.cardTs) : null;
+        const jobCardTs = existing && w.kind === 'job' ? this.outbox.cardTs(existing) : null;
         const keep = jobCardTs !== null && jobCardTs !== w.cardTs;
         const { watch } = store.add({
           kind: w.kind,
@@ -324,18 +323,7 @@ export class Watcher {
         if (w.kind !== 'job' || !w.cardTs) return;
         if (keep) {
           const done = w.done ?? `Done: job ${w.label} (#${w.objectId}).`;
-          const note = confirmationDone(
-            done,
-            { id: w.objectId, name: w.label },
-            messageLink(w.channel, jobCardTs),
-          );
-          this.outbox.enqueue({
-            key: eventKey(watch.id, `done:${w.cardTs}`),
-            watchId: watch.id,
-            channel: watch.channel,
-            kind: 'update',
-            payload: { ...safePayload(note), ts: w.cardTs },
-          });
+          this.noteOnConfirmation(w, w.cardTs, watch.id, done, messageLink(w.channel, jobCardTs));
           return;
         }
         if (this.outbox.card(watch.id)) this.outbox.moveCard(watch.id, w.cardTs);
@@ -361,7 +349,7 @@ export class Watcher {
       .transaction(() => {
         let link: { watchId: number; channel: string; ts: string } | null = null;
         for (const x of this.o.services.watches.forObject('job', w.region, w.sourceId, w.objectId)) {
-          const ts = this.outbox.card(x.id)?.resultTs ?? x.cardTs;
+          const ts = this.outbox.cardTs(x);
           if (ts && (!link || (x.channel === w.channel && link.channel !== w.channel)))
             link = { watchId: x.id, channel: x.channel, ts };
           const s = jobState(x.state);
@@ -379,21 +367,32 @@ export class Watcher {
           });
         }
         if (!link || !w.cardTs || link.ts === w.cardTs) return;
-        const note = confirmationDone(
-          w.done ?? `Job ${w.label} (#${w.objectId}) deleted.`,
-          { id: w.objectId, name: w.label },
-          messageLink(link.channel, link.ts),
-          true,
-        );
-        this.outbox.enqueue({
-          key: eventKey(link.watchId, `done:${w.cardTs}`),
-          watchId: link.watchId,
-          channel: w.channel,
-          kind: 'update',
-          payload: { ...safePayload(note), ts: w.cardTs },
-        });
+        const done = w.done ?? `Job ${w.label} (#${w.objectId}) deleted.`;
+        this.noteOnConfirmation(w, w.cardTs, link.watchId, done, messageLink(link.channel, link.ts), true);
       })
       .immediate();
+  }
+
+  /**
+   * Edits the confirmation card `cardTs` (in the channel that asked) to say what was done and link the
+   * job's card; queued on the watch `watchId` that card belongs to.
+   */
+  private noteOnConfirmation(
+    w: WatchTarget,
+    cardTs: string,
+    watchId: number,
+    done: string,
+    jobCard: string,
+    ended = false,
+  ): void {
+    const note = confirmationDone(done, { id: w.objectId, name: w.label }, jobCard, ended);
+    this.outbox.enqueue({
+      key: eventKey(watchId, `done:${cardTs}`),
+      watchId,
+      channel: w.channel,
+      kind: 'update',
+      payload: { ...safePayload(note), ts: cardTs },
+    });
   }
 
   /** The Home tab for `user` (who just opened it): later changes are published to them for a while. */
