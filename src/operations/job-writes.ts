@@ -8,7 +8,7 @@ import type { ConfirmParam } from '../ui/confirm.js';
 import { job, jobCardNote, jobPos, ref, req, source, sourcePos } from './common.js';
 import { afterLostAnswer, answerLost } from './lost-answer.js';
 import { taskTable } from './tasks.js';
-import { type OpContext, UsageError, type WriteOp } from './types.js';
+import { type JobWrite, type OpContext, UsageError, type WriteOp } from './types.js';
 
 const Payload = z.object({
   sourceId: z.number(),
@@ -30,7 +30,7 @@ const describe = (j: Pick<Job, 'status' | 'stopped'>) =>
   `${j.status ?? 'unknown'}${j.stopped ? ' (stopped)' : ''}`;
 
 interface JobAction {
-  name: 'stop' | 'start' | 'retry' | 'delete';
+  name: Exclude<JobWrite, 'retry-task'>;
   title: string;
   summary: string;
   /** Why the action does not fit the job's state, or null when it does. */

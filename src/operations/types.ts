@@ -71,6 +71,16 @@ export interface Plan<X> {
   payload: X;
 }
 
+/** The writes on a job its thread credits to whoever asked for them (`retry-task`: one task's retry). */
+export const JOB_WRITES = [
+  'stop',
+  'start',
+  'retry',
+  'retry-task',
+  'delete',
+] as const satisfies readonly WriteOperation[];
+export type JobWrite = (typeof JOB_WRITES)[number];
+
 export interface WatchRequest {
   kind: 'job' | 'scan' | 'async';
   sourceId: number;
@@ -80,7 +90,7 @@ export interface WatchRequest {
   /** What the write did, in words (its outcome text): said on its confirmation card when the job already has a card. */
   done?: string;
   /** The write that ran (a job's thread names who asked for it; `delete` ends the job's watches). */
-  write?: 'stop' | 'start' | 'retry' | 'retry-task' | 'delete';
+  write?: JobWrite;
 }
 
 /** A watch to register after a write ran, in the channel that asked, on the card that asked. */

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { Diagnosis, DiagnosisCategory } from '../diagnosis/diagnose.js';
 import { CATEGORY_LABELS } from '../diagnosis/diagnose.js';
+import { JOB_WRITES } from '../operations/types.js';
 
 const str = z.string().nullable().catch(null);
 const num = z.number().nullable().catch(null);
@@ -120,7 +121,7 @@ export type RetriedNote = z.infer<typeof RetriedNote>;
 
 /** A write on the job confirmed in Slack: who asked and when, so the thread can name them. */
 export const AskedWrite = z.object({
-  write: z.enum(['stop', 'start', 'retry', 'retry-task', 'delete']),
+  write: z.enum(JOB_WRITES),
   by: z.string(),
   /** Watcher clock. */
   at: z.number(),
