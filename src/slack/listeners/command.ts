@@ -35,8 +35,7 @@ export function registerCommand(on: Listeners, d: CommandDeps): void {
     );
     const counted = () => d.metrics.commands.inc({ command: commandLabel(command.text) });
     if (job.local) {
-      const answer = await job.run();
-      await ack(answer.kind === 'reply' ? { response_type: 'ephemeral', ...answer.message } : undefined);
+      await ack(inAck(await job.run()));
       return counted();
     }
     if (d.work.full) return void (await ack({ response_type: 'ephemeral', text: BUSY_TEXT }));
@@ -45,8 +44,7 @@ export function registerCommand(on: Listeners, d: CommandDeps): void {
       // The work starts before the ack, so it must not wait for acks to clear.
       const work = d.work.run(job.run, { yieldToAcks: false });
       const early = await Promise.race([work, delay(d.ackBudgetMs)]);
-      if (early)
-        await ack(early.kind === 'reply' ? { response_type: 'ephemeral', ...early.message } : undefined);
+      if (early) await ack(inAck(early));
       else await ack({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: Working on it…' });
       counted();
       if (early) return;
@@ -58,6 +56,11 @@ export function registerCommand(on: Listeners, d: CommandDeps): void {
     }
     if (answer.kind === 'reply') await respond({ response_type: 'ephemeral', ...answer.message });
   });
+}
+
+/** What an answer ready before the ack puts in it: its message, shown to the requester alone. */
+function inAck(a: Answer) {
+  return a.kind === 'reply' ? { response_type: 'ephemeral' as const, ...a.message } : undefined;
 }
 
 function delay(ms: number): Promise<Answer | null> {
