@@ -96,16 +96,19 @@ export async function countPartitions(
     );
 
   // A filter our grammar cannot read fails the same way on every table: say so before listing anything.
+  // Compiled here for the tables whose schema names their partition columns; the others once listed.
+  const declared: Array<PartitionPredicate | null> = [];
   for (const t of tables) {
     const cols = columnsOf(t, null);
     const compiled = cols ? compileFor(filter, t.name, cols) : null;
     if (typeof compiled === 'string') return couldNot(compiled);
+    declared.push(compiled);
   }
 
   let pagesLeft = L.pages;
   let budget = L.partitions;
   const per: Array<{ name: string; matched: Partition[]; total: number }> = [];
-  for (const t of tables) {
+  for (const [i, t] of tables.entries()) {
     let parts: Partition[];
     try {
       parts = await listAll(
@@ -126,11 +129,11 @@ export async function countPartitions(
       return notCounted(`more than ${exactCount(L.partitions)} partitions to read when the card is made`);
     budget -= parts.length;
     // A table without partitions has no columns to name: nothing to match, not a wrong filter.
-    if (parts.length === 0 && !columnsOf(t, null)) {
+    if (parts.length === 0 && !declared[i]) {
       per.push({ name: t.name, matched: [], total: 0 });
       continue;
     }
-    const pred = compileFor(filter, t.name, columnsOf(t, parts) ?? []);
+    const pred = declared[i] ?? compileFor(filter, t.name, columnsOf(t, parts) ?? []);
     if (typeof pred === 'string') return couldNot(pred);
     per.push({
       name: t.name,
