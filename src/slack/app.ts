@@ -99,7 +99,7 @@ export function createSlackApp(d: SlackAppDeps): SlackApp {
     {
       acks,
       maxDeferMs: WORK_MAX_DEFER_MS,
-      ...(acks ? { perSecond: WORK_PER_SECOND, burst: WORK_BURST } : {}),
+      ...(acks ? { perSecond: WORK_PER_SECOND, burst: WORK_BURST, flood: WORK_UNDER_FLOOD } : {}),
     },
   );
   // Listeners keep the work that goes on after an ack (MMS calls, respond, card updates): stop() lets it finish.
@@ -157,6 +157,12 @@ const WORK_MAX_DEFER_MS = 2000;
  * bounds the MMS calls and response posts the acks compete with, and the rest is refused at once.
  */
 const WORK_PER_SECOND = 25;
+/**
+ * Slack requests arriving 50 times a second or more is a flood (a script, a stuck client): then commands
+ * start 4 times a second, so their work (about 5 ms of CPU each) leaves the CPU to the flood's acks. The
+ * queue's 64 then wait up to 16 s; past them the answer is "busy" at once.
+ */
+const WORK_UNDER_FLOOD = { arrivals: 50, perSecond: 4 };
 /** Started at once within that rate: a few clicks together run together; a flood's work is spread out. */
 const WORK_BURST = 3;
 

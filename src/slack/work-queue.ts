@@ -3,21 +3,47 @@
 // a queue entry each, not an MMS call, a socket and a pending response each.
 //
 // Acks come first: while Slack requests are waiting for their ack, work that could start waits (up to
-// `maxDeferMs`), and work starts at a bounded rate, so a flood of requests is acked about as fast as a bare
-// Bolt app acks it; what does not fit in the queue is refused at once ("busy, nothing ran"). Slack's clock
-// runs only until the ack; a response_url stays valid for 30 minutes.
+// `maxDeferMs`), and work starts at a bounded rate, lower still while requests pour in, so a flood of
+// requests is acked about as fast as a bare Bolt app acks it; what does not fit in the queue is refused at
+// once ("busy, nothing ran"). Slack's clock runs only until the ack; a response_url stays valid for 30
+// minutes.
 
-/** How many Slack requests are in hand and not yet answered; fed by the HTTP receiver. */
+/** How many Slack requests are in hand and not yet answered, and how fast they arrive; fed by the receiver. */
 export class AckGauge {
   private inHand = 0;
   private readonly idle: Array<() => void> = [];
+  /** Arrivals counted per whole second of the clock: this second's, and the one before's. */
+  private second = 0;
+  private arrivedThisSecond = 0;
+  private arrivedLastSecond = 0;
+
+  constructor(private readonly now: () => number = Date.now) {}
 
   get pending(): number {
     return this.inHand;
   }
 
+  /**
+   * Requests arrived in about the last second. A flood queues most of its requests in the sockets, where
+   * `pending` does not see them; their arrival rate shows it.
+   */
+  get perSecond(): number {
+    this.roll();
+    return Math.max(this.arrivedThisSecond, this.arrivedLastSecond);
+  }
+
+  private roll(): void {
+    const s = Math.floor(this.now() / 1000);
+    if (s === this.second) return;
+    this.arrivedLastSecond = s === this.second + 1 ? this.arrivedThisSecond : 0;
+    this.arrivedThisSecond = 0;
+    this.second = s;
+  }
+
   /** A request arrived; `done` (call it once) when its answer has been sent or its connection closed. */
   enter(): () => void {
+    this.roll();
+    this.arrivedThisSecond++;
     this.inHand++;
     let left = false;
     return () => {
@@ -40,6 +66,11 @@ export interface WorkQueueOptions {
   maxDeferMs?: number;
   /** Jobs started per second, sustained. Default: no limit. */
   perSecond?: number;
+  /**
+   * Under a flood (Slack requests arriving at `flood.arrivals` a second or more), jobs started per second:
+   * each job's MMS calls, rendering and response post take CPU that the flood's acks wait for.
+   */
+  flood?: { arrivals: number; perSecond: number };
   /** How many may start at once within that rate (default: a second's worth). */
   burst?: number;
   now?: () => number;
@@ -58,10 +89,11 @@ export class WorkQueue {
   private readonly maxDeferMs: number;
   private readonly perSecond: number;
   private readonly now: () => number;
-  /** Starts allowed now (a token bucket refilled at `perSecond`, holding at most `burst`). */
+  /** Starts allowed now (a token bucket refilled at the current rate, holding at most `burst`). */
   private tokens: number;
   private readonly burst: number;
   private refilledAt: number;
+  private rateAtRefill: number;
 
   constructor(
     private readonly concurrency: number,
@@ -74,6 +106,7 @@ export class WorkQueue {
     this.burst = o.burst ?? this.perSecond;
     this.tokens = this.burst;
     this.refilledAt = this.now();
+    this.rateAtRefill = this.perSecond;
     o.acks?.onIdle(() => this.pump());
   }
 
@@ -107,11 +140,21 @@ export class WorkQueue {
     return (this.o.acks?.pending ?? 0) > 0;
   }
 
+  /** The sustained rate of starts right now: lower under a flood. */
+  private rate(): number {
+    const f = this.o.flood;
+    return f && (this.o.acks?.perSecond ?? 0) >= f.arrivals ? f.perSecond : this.perSecond;
+  }
+
   private refill(): number {
     if (this.perSecond === Number.POSITIVE_INFINITY) return this.tokens;
     const t = this.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((t - this.refilledAt) * this.perSecond) / 1000);
+    // A flood may have begun or ended since the last refill: that time is credited at the lower rate.
+    const rate = this.rate();
+    const credited = Math.min(rate, this.rateAtRefill);
+    this.tokens = Math.min(this.burst, this.tokens + ((t - this.refilledAt) * credited) / 1000);
     this.refilledAt = t;
+    this.rateAtRefill = rate;
     return this.tokens;
   }
 
@@ -135,7 +178,7 @@ export class WorkQueue {
     let due: number | null = null;
     if (head && this.running < this.concurrency) {
       const t = this.now();
-      const tokenAt = this.tokens >= 1 ? t : t + ((1 - this.tokens) * 1000) / this.perSecond;
+      const tokenAt = this.tokens >= 1 ? t : t + ((1 - this.tokens) * 1000) / this.rate();
       const deferEnd = this.acksWaiting() ? head.since + this.maxDeferMs : t;
       due = Math.ceil(Math.max(tokenAt, deferEnd));
     }

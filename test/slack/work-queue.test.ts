@@ -96,4 +96,51 @@ describe('WorkQueue', () => {
     void q.run(() => new Promise(() => started.push(1)));
     expect(q.full).toBe(true);
   });
+
+  it('starts at most `perSecond` jobs a second after a burst of `burst`', async () => {
+    let now = 0;
+    const q = new WorkQueue(10, 10, { perSecond: 10, burst: 2, now: () => now });
+    const started: number[] = [];
+    const jobs = [0, 1, 2, 3].map((i) => q.run(async () => void started.push(i)));
+    expect(started).toEqual([0, 1]);
+    now = 99; // 0.99 of a start earned: not yet
+    await new Promise((r) => setTimeout(r, 120));
+    expect(started).toEqual([0, 1]);
+    now = 200; // two starts earned
+    await Promise.all(jobs);
+    expect(started).toEqual([0, 1, 2, 3]);
+  });
+
+  it('under a flood of requests, starts slow to the flood rate, and speed up again when it passes', async () => {
+    let now = 10_000;
+    const acks = new AckGauge(() => now);
+    const q = new WorkQueue(10, 100, {
+      acks,
+      maxDeferMs: 0,
+      perSecond: 100,
+      burst: 1,
+      flood: { arrivals: 50, perSecond: 2 },
+      now: () => now,
+    });
+    const started: number[] = [];
+    const run = (i: number) => q.run(async () => void started.push(i));
+    void run(0); // the burst
+    for (let i = 0; i < 60; i++) acks.enter()(); // 60 requests arrive within the second, each answered
+    expect(acks.perSecond).toBe(60);
+    const flooded = [1, 2].map(run);
+    now += 100; // at 100 a second ten starts would be due; at the flood rate not one
+    await new Promise((r) => setTimeout(r, 120));
+    expect(started).toEqual([0]);
+    now += 400; // half a second at 2 a second: one start
+    await flooded[0];
+    expect(started).toEqual([0, 1]);
+    now = 12_500; // no request for over a second: the flood is over
+    expect(acks.perSecond).toBe(0);
+    const after = run(3);
+    await flooded[1]; // on the token the quiet seconds earned; 3 needs another
+    expect(started).toEqual([0, 1, 2]);
+    now += 20; // at 100 a second that earns one; at the flood rate it would take half a second
+    await after;
+    expect(started).toEqual([0, 1, 2, 3]);
+  });
 });
