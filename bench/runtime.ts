@@ -35,6 +35,8 @@ const REGION = 'cn-hangzhou';
 const RATE = Number(process.env.BENCH_RATE ?? 100);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const STARTS = Number(process.env.BENCH_STARTS ?? 5);
+/** Closed-loop rounds per scenario and app (see measureClosed). */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 
 /** Where the app under test and everything else run, or null when they share every CPU. */
 let PIN: { app: string; rest: string } | null = null;
@@ -248,45 +250,88 @@ const SCENARIOS: Array<{ name: string; send: (s: SlackClient) => Promise<number>
   },
 ];
 
+/** One app's figures for one scenario, over every round. */
+interface Closed {
+  /** Every measured request's latency, all rounds pooled. */
+  xs: number[];
+  /** Each round's p99. */
+  roundP99: number[];
+  cpuMs: number;
+  /** When each round's measured requests were sent (ms since the epoch): to pick its times in the app. */
+  windows: Array<[number, number]>;
+}
+
 interface Figures {
   coldStartMs: number;
-  lat: Array<{ p50: number; p99: number; cpuPerRequest: number }>;
+  closed: Closed[];
   /** The same scenarios sent open-loop at RATE a second. */
   open: Array<{ p50: number; p99: number; shed: number }>;
   /** Commands shed under the closed loop. */
   shed: number;
   rssMb: number;
-  /** When each scenario's measured requests were sent (ms since the epoch): to pick its times in the app. */
-  windows: Array<[number, number]>;
 }
 
-async function measure(server: Server, servers: Servers): Promise<Figures> {
-  const slack = new SlackClient({ baseUrl: server.base, signingSecret: SECRET, api: servers });
-  const lat: Figures['lat'] = [];
-  const open: Figures['open'] = [];
-  const windows: Figures['windows'] = [];
-  shed = 0;
-  for (const sc of SCENARIOS) {
-    await load(() => sc.send(slack), WARMUP, CONCURRENCY);
-    await new Promise((r) => setTimeout(r, 1500));
-    const cpu0 = cpuMs(server.child);
-    const from = epochMs();
-    const xs = await load(() => sc.send(slack), REQUESTS, CONCURRENCY);
-    windows.push([from, epochMs()]);
-    // Let the work that follows the acks (MMS calls, response_url posts) drain before the next scenario:
-    // its CPU counts too.
-    await new Promise((r) => setTimeout(r, 1500));
-    lat.push({ p50: pct(xs, 50), p99: pct(xs, 99), cpuPerRequest: (cpuMs(server.child) - cpu0) / REQUESTS });
+/**
+ * Waits until `server`'s main thread has run under 2 ms in each of two quarter-seconds in a row: the work
+ * that follows its acks has drained (schedstat counts nanoseconds; stat's 10 ms ticks miss slow work).
+ */
+async function quiet(server: Server): Promise<void> {
+  const ran = () => Number(readFileSync(`/proc/${server.child.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+  let last = ran();
+  for (let still = 0; still < 2; ) {
+    await new Promise((r) => setTimeout(r, 250));
+    const now = ran();
+    still = now - last < 2 ? still + 1 : 0;
+    last = now;
   }
-  const closedShed = shed;
-  const rss = rssMb(server.child);
+}
+
+/**
+ * The closed loop: each scenario in ROUNDS rounds of REQUESTS, bare and bot in turns (who goes first
+ * alternates), each round started only when both apps are quiet. At concurrency 50 one stall delays 50
+ * requests at once, so a single round's p99 is its worst stall; pooled rounds, taken in turns, give a p99
+ * that a slow minute on the machine moves for both apps alike.
+ */
+async function measureClosed(apps: [Server, Server], servers: Servers): Promise<[Closed[], Closed[]]> {
+  const clients = apps.map((a) => new SlackClient({ baseUrl: a.base, signingSecret: SECRET, api: servers }));
+  const out: [Closed[], Closed[]] = [[], []];
+  for (const sc of SCENARIOS) {
+    const per: [Closed, Closed] = [
+      { xs: [], roundP99: [], cpuMs: 0, windows: [] },
+      { xs: [], roundP99: [], cpuMs: 0, windows: [] },
+    ];
+    for (const c of clients) await load(() => sc.send(c), WARMUP, CONCURRENCY);
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const i of r % 2 === 0 ? [0, 1] : [1, 0]) {
+        await Promise.all(apps.map(quiet));
+        const cpu0 = cpuMs(apps[i]!.child);
+        const from = epochMs();
+        const xs = await load(() => sc.send(clients[i]!), REQUESTS, CONCURRENCY);
+        per[i]!.windows.push([from, epochMs()]);
+        // The work that follows the acks (MMS calls, response_url posts) counts too.
+        await quiet(apps[i]!);
+        per[i]!.cpuMs += cpuMs(apps[i]!.child) - cpu0;
+        per[i]!.xs.push(...xs);
+        per[i]!.roundP99.push(pct(xs, 99));
+      }
+    }
+    out[0].push(per[0]);
+    out[1].push(per[1]);
+  }
+  return out;
+}
+
+/** The open loop, then RSS: one app at a time. */
+async function measureOpen(server: Server, servers: Servers): Promise<Figures['open']> {
+  const slack = new SlackClient({ baseUrl: server.base, signingSecret: SECRET, api: servers });
+  const open: Figures['open'] = [];
   for (const sc of SCENARIOS) {
     shed = 0;
     const xs = await openLoad(() => sc.send(slack), RATE, SECONDS);
     open.push({ p50: pct(xs, 50), p99: pct(xs, 99), shed });
-    await new Promise((r) => setTimeout(r, 1500));
+    await quiet(server);
   }
-  return { coldStartMs: server.coldStartMs, lat, open, shed: closedShed, rssMb: rss, windows };
+  return open;
 }
 
 const epochMs = () => performance.timeOrigin + performance.now();
@@ -295,10 +340,10 @@ const epochMs = () => performance.timeOrigin + performance.now();
 const ACK_CLOCK = resolve('bench/ack-clock.mjs');
 
 /** p50 and p99 of the time each scenario's requests spent inside the app (from ack-clock's file). */
-function inApp(file: string, windows: Figures['windows']): Array<{ p50: number; p99: number }> {
+function inApp(file: string, closed: Closed[]): Array<{ p50: number; p99: number }> {
   const times = JSON.parse(readFileSync(file, 'utf8')) as Array<[number, number]>;
-  return windows.map(([from, to]) => {
-    const xs = times.filter(([t]) => t >= from && t <= to).map(([, ms]) => ms);
+  return closed.map(({ windows }) => {
+    const xs = times.filter(([t]) => windows.some(([from, to]) => t >= from && t <= to)).map(([, ms]) => ms);
     return { p50: pct(xs, 50), p99: pct(xs, 99) };
   });
 }
@@ -408,7 +453,6 @@ export async function benchRuntime(): Promise<void> {
       ...bareEnv,
       BENCH_ACK_FILE: bareAcks,
     });
-    const bare = await measure(bareServer, servers).finally(() => bareServer.stop());
     const metricsPort = await freePort();
     const botAcks = join(dir, 'bot-acks.json');
     const botServer = await launch(
@@ -420,11 +464,33 @@ export async function benchRuntime(): Promise<void> {
         BENCH_ACK_FILE: botAcks,
       },
       bot.cwd,
-    );
-    const mine = await measure(botServer, servers);
-    const heap = await heapOf(metricsPort);
-    await botServer.stop();
-    const inside = { bare: inApp(bareAcks, bare.windows), bot: inApp(botAcks, mine.windows) };
+    ).catch(async (e) => {
+      await bareServer.stop();
+      throw e;
+    });
+    let bare: Figures;
+    let mine: Figures;
+    let heap: string | null;
+    try {
+      shed = 0;
+      const [bareClosed, botClosed] = await measureClosed([bareServer, botServer], servers);
+      const closedShed = shed;
+      const rss = [rssMb(bareServer.child), rssMb(botServer.child)] as const;
+      bare = { coldStartMs: bareServer.coldStartMs, closed: bareClosed, shed: 0, rssMb: rss[0], open: [] };
+      mine = {
+        coldStartMs: botServer.coldStartMs,
+        closed: botClosed,
+        shed: closedShed,
+        rssMb: rss[1],
+        open: [],
+      };
+      bare.open = await measureOpen(bareServer, servers);
+      mine.open = await measureOpen(botServer, servers);
+      heap = await heapOf(metricsPort);
+    } finally {
+      await Promise.all([bareServer.stop(), botServer.stop()]);
+    }
+    const inside = { bare: inApp(bareAcks, bare.closed), bot: inApp(botAcks, mine.closed) };
 
     console.log(`\nruntime: ${bot.label} against a bare Bolt app, both under node ${process.version}`);
     console.log(
@@ -432,15 +498,19 @@ export async function benchRuntime(): Promise<void> {
         ? `  each app alone on CPU ${PIN.app}; the load, MMS simulator and Slack stand-in on CPU ${PIN.rest}`
         : '  every process shares every CPU (BENCH_PIN=0, one CPU, or no taskset)',
     );
-    console.log(`  ack latency, ${REQUESTS} signed requests at concurrency ${CONCURRENCY} (ms):`);
     console.log(
-      `  ${'request'.padEnd(36)} ${'bare p50'.padStart(9)} ${'bare p99'.padStart(9)} ${'bot p50'.padStart(9)} ${'bot p99'.padStart(9)}   p50 ratio  p99 ratio`,
+      `  ack latency, ${ROUNDS} rounds of ${REQUESTS} signed requests at concurrency ${CONCURRENCY} per app, bare and bot in turns (ms, rounds pooled):`,
+    );
+    console.log(
+      `  ${'request'.padEnd(36)} ${'bare p50'.padStart(9)} ${'bare p99'.padStart(9)} ${'bot p50'.padStart(9)} ${'bot p99'.padStart(9)}   p50 ratio  p99 ratio   p99 ratio in each round`,
     );
     SCENARIOS.forEach((sc, i) => {
-      const b = bare.lat[i]!;
-      const m = mine.lat[i]!;
+      const b = bare.closed[i]!;
+      const m = mine.closed[i]!;
+      const [b50, b99, m50, m99] = [pct(b.xs, 50), pct(b.xs, 99), pct(m.xs, 50), pct(m.xs, 99)];
+      const rounds = m.roundP99.map((p, r) => f2(p / b.roundP99[r]!)).join(' ');
       console.log(
-        `  ${sc.name.padEnd(36)} ${f2(b.p50).padStart(9)} ${f2(b.p99).padStart(9)} ${f2(m.p50).padStart(9)} ${f2(m.p99).padStart(9)}   ${f2(m.p50 / b.p50).padStart(8)}×  ${f2(m.p99 / b.p99).padStart(8)}×`,
+        `  ${sc.name.padEnd(36)} ${f2(b50).padStart(9)} ${f2(b99).padStart(9)} ${f2(m50).padStart(9)} ${f2(m99).padStart(9)}   ${f2(m50 / b50).padStart(8)}×  ${f2(m99 / b99).padStart(8)}×   ${rounds}`,
       );
     });
     console.log(`  commands the bot shed (busy, nothing ran): ${mine.shed}`);
@@ -456,8 +526,8 @@ export async function benchRuntime(): Promise<void> {
     });
     console.log('  CPU per request, the work after the ack included (ms; robust to a busy machine):');
     SCENARIOS.forEach((sc, i) => {
-      const b = bare.lat[i]!.cpuPerRequest;
-      const m = mine.lat[i]!.cpuPerRequest;
+      const b = bare.closed[i]!.cpuMs / bare.closed[i]!.xs.length;
+      const m = mine.closed[i]!.cpuMs / mine.closed[i]!.xs.length;
       console.log(
         `  ${sc.name.padEnd(36)} ${f2(b).padStart(9)} ${f2(m).padStart(9)}   ${f2(m / b).padStart(8)}×`,
       );
