@@ -158,7 +158,7 @@ const WORK_MAX_DEFER_MS = 2000;
  */
 const WORK_PER_SECOND = 25;
 /**
- * Slack requests arriving 50 times a second or more is a flood (a script, a stuck client): then commands
+ * Signed Slack requests arriving 50 times a second or more is a flood (a script, a stuck client): then commands
  * start 4 times a second, so their work (about 5 ms of CPU each) leaves the CPU to the flood's acks. The
  * queue's 64 then wait up to 16 s; past them the answer is "busy" at once.
  */

@@ -132,6 +132,7 @@ function guard(
       log.warn({ problem }, 'refused a Slack request that is not signed with the signing secret');
       return answer(res, 401);
     }
+    o.acks?.arrived();
     let body: unknown;
     try {
       body = HTTPModuleFunctions.parseHTTPRequestBody(buffered);

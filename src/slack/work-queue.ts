@@ -24,8 +24,8 @@ export class AckGauge {
   }
 
   /**
-   * Requests arrived in about the last second. A flood queues most of its requests in the sockets, where
-   * `pending` does not see them; their arrival rate shows it.
+   * Signed requests arrived in about the last second. A flood queues most of its requests in the sockets,
+   * where `pending` does not see them; their arrival rate shows it.
    */
   get perSecond(): number {
     this.roll();
@@ -40,10 +40,17 @@ export class AckGauge {
     this.second = s;
   }
 
-  /** A request arrived; `done` (call it once) when its answer has been sent or its connection closed. */
-  enter(): () => void {
+  /**
+   * A request signed with the signing secret arrived: counted toward `perSecond`. Only signed ones count,
+   * so unsigned requests cannot slow the work down.
+   */
+  arrived(): void {
     this.roll();
     this.arrivedThisSecond++;
+  }
+
+  /** A request arrived; `done` (call it once) when its answer has been sent or its connection closed. */
+  enter(): () => void {
     this.inHand++;
     let left = false;
     return () => {

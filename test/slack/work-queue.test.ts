@@ -125,7 +125,7 @@ describe('WorkQueue', () => {
     const started: number[] = [];
     const run = (i: number) => q.run(async () => void started.push(i));
     void run(0); // the burst
-    for (let i = 0; i < 60; i++) acks.enter()(); // 60 requests arrive within the second, each answered
+    for (let i = 0; i < 60; i++) acks.arrived(); // 60 signed requests arrive within the second
     expect(acks.perSecond).toBe(60);
     const flooded = [1, 2].map(run);
     now += 100; // at 100 a second ten starts would be due; at the flood rate not one
