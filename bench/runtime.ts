@@ -262,12 +262,9 @@ interface Closed {
 }
 
 interface Figures {
-  coldStartMs: number;
   closed: Closed[];
   /** The same scenarios sent open-loop at RATE a second. */
   open: Array<{ p50: number; p99: number; shed: number }>;
-  /** Commands shed under the closed loop. */
-  shed: number;
   rssMb: number;
 }
 
@@ -326,7 +323,7 @@ async function measureClosed(apps: [Server, Server], servers: Servers): Promise<
   return out;
 }
 
-/** The open loop, then RSS: one app at a time. */
+/** The open loop, for one app. */
 async function measureOpen(server: Server, servers: Servers): Promise<Figures['open']> {
   const slack = new SlackClient({ baseUrl: server.base, signingSecret: SECRET, api: servers });
   const open: Figures['open'] = [];
@@ -431,6 +428,14 @@ async function heapOf(port: number): Promise<string | null> {
 const f1 = (x: number) => x.toFixed(1);
 const f2 = (x: number) => x.toFixed(2);
 
+type Pcts = { p50: number; p99: number };
+
+/** One line of a p50/p99 table: the bare app's, the bot's, their ratios, then `tail`. */
+function row(name: string, b: Pcts, m: Pcts, tail = ''): string {
+  const cols = [b.p50, b.p99, m.p50, m.p99].map((x) => f2(x).padStart(9)).join(' ');
+  return `  ${name.padEnd(36)} ${cols}   ${f2(m.p50 / b.p50).padStart(8)}×  ${f2(m.p99 / b.p99).padStart(8)}×  ${tail}`.trimEnd();
+}
+
 export async function benchRuntime(): Promise<void> {
   pin();
   const servers = await startServers();
@@ -475,22 +480,16 @@ export async function benchRuntime(): Promise<void> {
     });
     let bare: Figures;
     let mine: Figures;
+    /** Commands the bot shed under the closed loop. */
+    let closedShed: number;
     let heap: string | null;
     try {
       shed = 0;
       const [bareClosed, botClosed] = await measureClosed([bareServer, botServer], servers);
-      const closedShed = shed;
+      closedShed = shed;
       const rss = [rssMb(bareServer.child), rssMb(botServer.child)] as const;
-      bare = { coldStartMs: bareServer.coldStartMs, closed: bareClosed, shed: 0, rssMb: rss[0], open: [] };
-      mine = {
-        coldStartMs: botServer.coldStartMs,
-        closed: botClosed,
-        shed: closedShed,
-        rssMb: rss[1],
-        open: [],
-      };
-      bare.open = await measureOpen(bareServer, servers);
-      mine.open = await measureOpen(botServer, servers);
+      bare = { closed: bareClosed, rssMb: rss[0], open: await measureOpen(bareServer, servers) };
+      mine = { closed: botClosed, rssMb: rss[1], open: await measureOpen(botServer, servers) };
       heap = await heapOf(metricsPort);
     } finally {
       await Promise.all([bareServer.stop(), botServer.stop()]);
@@ -514,20 +513,16 @@ export async function benchRuntime(): Promise<void> {
       const m = mine.closed[i]!;
       const [b50, b99, m50, m99] = [pct(b.xs, 50), pct(b.xs, 99), pct(m.xs, 50), pct(m.xs, 99)];
       const rounds = m.roundP99.map((p, r) => f2(p / b.roundP99[r]!)).join(' ');
-      console.log(
-        `  ${sc.name.padEnd(36)} ${f2(b50).padStart(9)} ${f2(b99).padStart(9)} ${f2(m50).padStart(9)} ${f2(m99).padStart(9)}   ${f2(m50 / b50).padStart(8)}×  ${f2(m99 / b99).padStart(8)}×   ${rounds}`,
-      );
+      console.log(row(sc.name, { p50: b50, p99: b99 }, { p50: m50, p99: m99 }, ` ${rounds}`));
     });
-    console.log(`  commands the bot shed (busy, nothing ran): ${mine.shed}`);
+    console.log(`  commands the bot shed (busy, nothing ran): ${closedShed}`);
     console.log(
       '  the same requests inside each app, request parsed to response finished (ms; the rest above is outside it):',
     );
     SCENARIOS.forEach((sc, i) => {
       const b = inside.bare[i]!;
       const m = inside.bot[i]!;
-      console.log(
-        `  ${sc.name.padEnd(36)} ${f2(b.p50).padStart(9)} ${f2(b.p99).padStart(9)} ${f2(m.p50).padStart(9)} ${f2(m.p99).padStart(9)}   ${f2(m.p50 / b.p50).padStart(8)}×  ${f2(m.p99 / b.p99).padStart(8)}×`,
-      );
+      console.log(row(sc.name, b, m));
     });
     console.log('  CPU per request, the work after the ack included (ms; robust to a busy machine):');
     SCENARIOS.forEach((sc, i) => {
@@ -541,9 +536,7 @@ export async function benchRuntime(): Promise<void> {
     SCENARIOS.forEach((sc, i) => {
       const b = bare.open[i]!;
       const m = mine.open[i]!;
-      console.log(
-        `  ${sc.name.padEnd(36)} ${f2(b.p50).padStart(9)} ${f2(b.p99).padStart(9)} ${f2(m.p50).padStart(9)} ${f2(m.p99).padStart(9)}   ${f2(m.p50 / b.p50).padStart(8)}×  ${f2(m.p99 / b.p99).padStart(8)}×  ${m.shed ? `${m.shed} shed` : ''}`,
-      );
+      console.log(row(sc.name, b, m, m.shed ? `${m.shed} shed` : ''));
     });
     console.log(
       `  RSS at rest after start: bare ${f1(bareServer.idleMb)} MB, bot ${f1(botServer.idleMb)} MB`,
@@ -552,7 +545,7 @@ export async function benchRuntime(): Promise<void> {
       `  RSS after the load: bare ${f1(bare.rssMb)} MB, bot ${f1(mine.rssMb)} MB: ${f2(mine.rssMb / bare.rssMb)}× (goal ≤ 1.3×)`,
     );
     console.log(
-      `  cold start to /healthz 200, first launch: bare ${bare.coldStartMs.toFixed(0)} ms, bot ${mine.coldStartMs.toFixed(0)} ms; configuration error shown after ${configErrorMs.toFixed(0)} ms`,
+      `  cold start to /healthz 200, first launch: bare ${bareServer.coldStartMs.toFixed(0)} ms, bot ${botServer.coldStartMs.toFixed(0)} ms; configuration error shown after ${configErrorMs.toFixed(0)} ms`,
     );
     const starts = { bare: [] as number[], bot: [] as number[] };
     for (let i = 0; i < STARTS; i++) {
