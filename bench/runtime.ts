@@ -515,6 +515,14 @@ export async function benchRuntime(): Promise<void> {
       const rounds = m.roundP99.map((p, r) => f2(p / b.roundP99[r]!)).join(' ');
       console.log(row(sc.name, { p50: b50, p99: b99 }, { p50: m50, p99: m99 }, ` ${rounds}`));
     });
+    // The same app from one round to the next: how far apart two p99s of identical work fall here.
+    const spread = SCENARIOS.map((_, i) => {
+      const ps = bare.closed[i]!.roundP99;
+      return `${f2(Math.max(...ps) / Math.min(...ps))}×`;
+    });
+    console.log(
+      `  the bare app against itself, its highest round p99 over its lowest: ${spread.join(' / ')} (the noise in a round's ratio)`,
+    );
     console.log(`  commands the bot shed (busy, nothing ran): ${closedShed}`);
     console.log(
       '  the same requests inside each app, request parsed to response finished (ms; the rest above is outside it):',
