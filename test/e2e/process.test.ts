@@ -2,32 +2,13 @@
 // through the environment, against the simulator and the Slack stand-in. Health, metrics on their own
 // loopback port, a signed command acked at once and answered through response_url, and SIGTERM in the
 // middle of a watcher cycle: the cycle finishes, the database closes, the process exits 0.
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MmsSimulator, PLANTED_SECRETS, startSimulator } from '../../src/sim/index.js';
-import { freePort, startProcess, waitFor } from '../helpers/process.js';
+import { ensureBuilt, freePort, MAIN, startProcess, waitFor } from '../helpers/process.js';
 import { type SlackApiStandIn, startSlackApi } from '../helpers/slack-api.js';
 import { CHANNEL, SlackClient } from '../helpers/slack-requests.js';
 import { tempDir } from '../helpers/tmp.js';
-
-const MAIN = join('dist', 'main.js');
-
-/** `npm ci` builds dist/ (prepare); rebuild here when a source file is newer than the build. */
-function ensureBuilt(): void {
-  const newest = (dir: string): number =>
-    Math.max(
-      0,
-      ...readdirSync(dir, { withFileTypes: true }).map((e) => {
-        const p = join(dir, e.name);
-        return e.isDirectory() ? newest(p) : statSync(p).mtimeMs;
-      }),
-    );
-  if (existsSync(MAIN) && statSync(MAIN).mtimeMs >= newest('src')) return;
-  const r = spawnSync('npm', ['run', 'build'], { stdio: 'pipe', encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}${r.stderr}`);
-}
 
 const run = (env: Record<string, string>) => startProcess(process.execPath, [MAIN], env);
 

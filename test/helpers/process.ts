@@ -1,7 +1,11 @@
 // The bot as users run it: a child process with only the environment it is given, its output collected,
 // and a free loopback port for it to listen on.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface BotProcess {
   child: ChildProcess;
@@ -46,4 +50,48 @@ export async function waitFor(
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+export const MAIN = join('dist', 'main.js');
+
+/**
+ * `npm ci` builds dist/ (prepare); rebuild here when a source file is newer than the build. Test files run in
+ * parallel: one builds while the others wait for it (a lock directory), then find the build fresh.
+ */
+export function ensureBuilt(): void {
+  const newest = (dir: string): number =>
+    Math.max(
+      0,
+      ...readdirSync(dir, { withFileTypes: true }).map((e) => {
+        const p = join(dir, e.name);
+        return e.isDirectory() ? newest(p) : statSync(p).mtimeMs;
+      }),
+    );
+  const fresh = () => existsSync(MAIN) && statSync(MAIN).mtimeMs >= newest('src');
+  const lock = join(
+    tmpdir(),
+    `mms-chatops-build-${createHash('sha256').update(process.cwd()).digest('hex').slice(0, 12)}`,
+  );
+  const end = Date.now() + 170_000;
+  for (;;) {
+    if (fresh()) return;
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock left by a test run that was killed mid-build.
+      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 120_000)
+        rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > end)
+        throw new Error(`another test file has been building dist/ for too long (${lock})`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    if (fresh()) return;
+    const r = spawnSync('npm', ['run', 'build'], { stdio: 'pipe', encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}${r.stderr}`);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
