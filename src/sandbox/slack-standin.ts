@@ -109,6 +109,11 @@ export interface SlackApiOptions {
   onCall?: (call: RecordedCall, reply: Record<string, unknown>) => void;
   /** Called after each response_url POST is recorded. A throwing listener does not affect the reply. */
   onResponse?: (response: RecordedResponse) => void;
+  /**
+   * Socket Mode: the WebSocket URL `apps.connections.open` hands an app-level token (`xapp-…`). Unset, the
+   * method fails as for an app without Socket Mode.
+   */
+  socketModeUrl?: string;
 }
 
 type Obj = Record<string, unknown>;
@@ -170,6 +175,7 @@ class SlackApi implements SlackApiStandIn {
 
   private readonly onCall: SlackApiOptions['onCall'];
   private readonly onResponse: SlackApiOptions['onResponse'];
+  private readonly socketModeUrl: string | undefined;
 
   constructor(opts: SlackApiOptions) {
     this.botUserId = opts.botUserId ?? 'U0BOT00001';
@@ -177,6 +183,7 @@ class SlackApi implements SlackApiStandIn {
     this.teamId = opts.teamId ?? 'T0TEAM0001';
     this.onCall = opts.onCall;
     this.onResponse = opts.onResponse;
+    this.socketModeUrl = opts.socketModeUrl;
   }
 
   async listen(): Promise<void> {
@@ -446,6 +453,10 @@ class SlackApi implements SlackApiStandIn {
         return this.userInfo(args);
       case 'conversations.info':
         return this.channelInfo(args);
+      case 'apps.connections.open':
+        // Only an app-level token opens a Socket Mode connection; a bot token is refused.
+        if (!token.startsWith('xapp-')) return fail('not_allowed_token_type');
+        return this.socketModeUrl ? this.ok({ url: this.socketModeUrl }) : fail('socket_mode_not_enabled');
       default:
         return this.ok({});
     }

@@ -1,0 +1,158 @@
+// Socket Mode, as users behind a firewall run it: `node dist/main.js` with SLACK_APP_TOKEN and no signing
+// secret, against the simulator, the Slack Web API stand-in (which hands out the Socket Mode URL) and a
+// Socket Mode stand-in. The app opens its connection through SLACK_API_URL, answers help in the ack, acks a
+// read at once and answers it through response_url, survives messages that are not envelopes, still serves
+// /healthz on PORT, and exits 0 on SIGTERM.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MmsSimulator, PLANTED_SECRETS, startSimulator } from '../../src/sim/index.js';
+import { ensureBuilt, freePort, MAIN, startProcess, waitFor } from '../helpers/process.js';
+import { type SlackApiStandIn, startSlackApi } from '../helpers/slack-api.js';
+import { APP_ID, CHANNEL, TEAM, USER } from '../helpers/slack-requests.js';
+import { type SocketModeStandIn, startSocketMode } from '../helpers/socket-mode.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const APP_TOKEN = 'xapp-1-A0MMSAPP01-socket-test-token';
+
+let sim: MmsSimulator;
+let api: SlackApiStandIn;
+let link: SocketModeStandIn;
+let tmp: ReturnType<typeof tempDir>;
+let proc: ReturnType<typeof startProcess>;
+let base: string;
+let seq = 0;
+
+/** A `/mms` slash command as Socket Mode delivers it: the form's fields as an object. */
+function command(text: string) {
+  const n = ++seq;
+  return {
+    token: 'legacyVerificationTokenUnused',
+    team_id: TEAM,
+    team_domain: 'mms-test',
+    channel_id: CHANNEL,
+    channel_name: 'data-migrations',
+    user_id: USER,
+    user_name: 'alice',
+    command: '/mms',
+    text,
+    api_app_id: APP_ID,
+    is_enterprise_install: 'false',
+    response_url: api.responseUrl(`socket-${n}`),
+    trigger_id: `${n}.socket.trigger`,
+  };
+}
+
+beforeAll(async () => {
+  ensureBuilt();
+  link = await startSocketMode();
+  [sim, api] = await Promise.all([startSimulator({ seed: 2 }), startSlackApi({ socketModeUrl: link.url })]);
+  tmp = tempDir();
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  proc = startProcess(process.execPath, [MAIN], {
+    SLACK_BOT_TOKEN: 'xoxb-socket-test',
+    SLACK_APP_TOKEN: APP_TOKEN,
+    SLACK_API_URL: api.url,
+    MMS_REGION: 'cn-hangzhou',
+    MMS_ENDPOINT: sim.url,
+    ALIBABA_CLOUD_ACCESS_KEY_ID: sim.credentials.accessKeyId,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: sim.credentials.accessKeySecret,
+    DATABASE_PATH: join(tmp.dir, 's.db'),
+    MMS_OPERATORS: USER,
+    PORT: String(port),
+    METRICS_PORT: String(await freePort()),
+  });
+  await link.connected(20_000).catch((e: Error) => {
+    throw new Error(`${e.message}\n${proc.output()}`);
+  });
+  await waitFor(async () => (await fetch(`${base}/healthz`)).status === 200, 'healthz 200');
+}, 190_000);
+
+afterAll(async () => {
+  if (proc && proc.child.exitCode === null) {
+    proc.child.kill('SIGKILL');
+    await proc.exited;
+  }
+  await Promise.all([sim?.close(), api?.close(), link?.close()]);
+  tmp?.cleanup();
+});
+
+describe('node dist/main.js in Socket Mode', () => {
+  it('opens its connection with the app-level token through SLACK_API_URL', () => {
+    const opens = api.callsTo('apps.connections.open');
+    expect(opens.length).toBeGreaterThanOrEqual(1);
+    expect(opens.every((c) => c.token === APP_TOKEN && c.ok)).toBe(true);
+  });
+
+  it('answers help in the ack', async () => {
+    const ack = await link.send('slash_commands', command('help'));
+    expect(ack.payload).toMatchObject({ response_type: 'ephemeral' });
+    expect(JSON.stringify(ack.payload)).toContain('/mms');
+  });
+
+  it('acks a read at once, then answers it through response_url, redacted', async () => {
+    const payload = command('source hive-prod');
+    const ack = await link.send('slash_commands', payload);
+    expect(ack.payload ?? {}).toEqual({});
+    const path = new URL(payload.response_url).pathname;
+    const answer = await api.waitForResponse((r) => r.path === path, 10_000);
+    const text = JSON.stringify(answer.body);
+    expect(text).toContain('hive-prod');
+    for (const s of PLANTED_SECRETS) expect(text).not.toContain(s);
+  });
+
+  it('runs a button click from its payload', async () => {
+    const n = ++seq;
+    const responseUrl = api.responseUrl(`socket-click-${n}`);
+    const ack = await link.send('interactive', {
+      type: 'block_actions',
+      api_app_id: APP_ID,
+      team: { id: TEAM, domain: 'mms-test' },
+      user: { id: USER, username: 'alice', name: 'alice', team_id: TEAM },
+      channel: { id: CHANNEL, name: 'data-migrations' },
+      container: {
+        type: 'message',
+        message_ts: '1700000000.000100',
+        channel_id: CHANNEL,
+        is_ephemeral: true,
+      },
+      trigger_id: `${n}.socket.trigger`,
+      response_url: responseUrl,
+      actions: [
+        {
+          type: 'button',
+          action_id: 'mms_run',
+          block_id: 'b_mms_run',
+          text: { type: 'plain_text', text: 'Jobs' },
+          value: 'jobs hive-prod',
+          action_ts: '1700000000.000200',
+        },
+      ],
+    });
+    expect(ack.envelope_id).toMatch(/^env-/);
+    const answer = await api.waitForResponse((r) => r.path === new URL(responseUrl).pathname, 10_000);
+    expect(JSON.stringify(answer.body)).toMatch(/hive-prod/);
+  });
+
+  it('lives on after frames that are not envelopes, and answers the next command', async () => {
+    link.sendRaw('not json at all');
+    link.sendRaw(JSON.stringify({ envelope_id: 'env-null', type: 'slash_commands', payload: null }));
+    link.sendRaw(
+      JSON.stringify({ envelope_id: 'env-odd', type: 'interactive', payload: { type: 'block_actions' } }),
+    );
+    link.sendRaw(JSON.stringify({ envelope_id: 'env-event', type: 'events_api', payload: {} }));
+    const ack = await link.send('slash_commands', command('help'));
+    expect(JSON.stringify(ack.payload)).toContain('/mms');
+    expect(proc.child.exitCode).toBeNull();
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
+
+  it('exits 0 on SIGTERM, its connection closed', async () => {
+    proc.child.kill('SIGTERM');
+    expect(await proc.exited).toBe(0);
+    const out = proc.output();
+    expect(out).toContain('mms-chatops stopped');
+    for (const s of [...PLANTED_SECRETS, APP_TOKEN, sim.credentials.accessKeySecret])
+      expect(out).not.toContain(s);
+  });
+});
