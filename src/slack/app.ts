@@ -12,7 +12,7 @@ import { registerCommand } from './listeners/command.js';
 import { type FormDeps, registerMigrateForm } from './listeners/form.js';
 import { type HomeDeps, registerHome } from './listeners/home.js';
 import { Listeners } from './listeners/listeners.js';
-import { guardedReceiver } from './receiver.js';
+import { guardedReceiver, screenedSocketModeReceiver } from './receiver.js';
 import { AckGauge, WorkQueue } from './work-queue.js';
 
 export interface SlackAppDeps extends ActionDeps {
@@ -56,8 +56,19 @@ export function createSlackApp(d: SlackAppDeps): SlackApp {
   // With processBeforeResponse (tests) a request is answered only after its work: nothing for work to yield to.
   const acks = d.processBeforeResponse ? undefined : new AckGauge();
   const logger = boltLogger(d.logger);
+  const apiUrl = config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {};
   const receiver = socketMode
-    ? undefined
+    ? screenedSocketModeReceiver(
+        {
+          appToken: config.slack.appToken!,
+          logger,
+          customRoutes: routes,
+          // apps.connections.open goes to SLACK_API_URL too, with the Socket Mode client's own retries
+          // (it reconnects through them after an outage).
+          installerOptions: { port: config.slack.port, clientOptions: apiUrl },
+        },
+        { log: d.logger },
+      )
     : guardedReceiver(
         {
           signingSecret: config.slack.signingSecret!,
@@ -80,17 +91,10 @@ export function createSlackApp(d: SlackAppDeps): SlackApp {
     convoStore: false,
     logger,
     clientOptions: {
-      ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+      ...apiUrl,
       retryConfig: { retries: d.retries ?? 3, factor: 2, minTimeout: 1000 },
     },
-    ...(receiver
-      ? { receiver }
-      : {
-          socketMode: true,
-          appToken: config.slack.appToken,
-          customRoutes: routes,
-          installerOptions: { port: config.slack.port },
-        }),
+    receiver,
   });
 
   const work = new WorkQueue(

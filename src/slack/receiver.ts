@@ -3,10 +3,18 @@
 // anything Slack sends (`null`, `payload=null`, a number, an array, a block_actions without actions or user,
 // a view without a view) is answered 400 before Bolt reads it: Bolt would otherwise throw on it outside any
 // handler (a JSON `null` ends the process) or answer 500. Anything this wrapper itself throws is answered
-// 500, never left to the process.
+// 500, never left to the process. In Socket Mode the same shape check stands before Bolt (there is nothing
+// to sign: Slack's payloads come over the connection the bot opened).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HTTPModuleFunctions, HTTPReceiver, type HTTPReceiverOptions } from '@slack/bolt';
+import {
+  type App,
+  HTTPModuleFunctions,
+  HTTPReceiver,
+  type HTTPReceiverOptions,
+  SocketModeReceiver,
+  type SocketModeReceiverOptions,
+} from '@slack/bolt';
 import { z } from 'zod';
 import { isUserId } from '../authz.js';
 import type { Logger } from '../log.js';
@@ -82,6 +90,36 @@ export function guardedReceiver(
 ): HTTPReceiver {
   const receiver = new HTTPReceiver({ ...options, signatureVerification: false, bodyLimit: o.bodyLimit });
   return guard(receiver, { ...o, signingSecret: options.signingSecret });
+}
+
+/**
+ * Bolt's Socket Mode receiver behind the same shape check. Payloads come over the connection the bot opened
+ * with its app token, so there is no signature to check; one that is not the shape of anything Slack sends
+ * is logged and acked (unacked, Slack sends it again) instead of reaching Bolt, which throws on it.
+ */
+export function screenedSocketModeReceiver(
+  options: SocketModeReceiverOptions,
+  o: { log: Logger },
+): SocketModeReceiver {
+  const receiver = new SocketModeReceiver(options);
+  const init = receiver.init.bind(receiver);
+  receiver.init = (app: App) => {
+    // The receiver calls only processEvent; everything else is the app's own.
+    const screened = Object.create(app) as App;
+    screened.processEvent = async (event) => {
+      const body: unknown = event.body;
+      const kind = typeof body === 'object' && body !== null && 'command' in body ? FORM : 'application/json';
+      const problem = envelopeProblem(body, kind);
+      if (!problem) return app.processEvent(event);
+      o.log.warn(
+        { problem },
+        'refused a Socket Mode payload that is not a valid payload (acked, nothing ran)',
+      );
+      await event.ack();
+    };
+    init(screened);
+  };
+  return receiver;
 }
 
 function guard(

@@ -1,8 +1,8 @@
 // Socket Mode, as users behind a firewall run it: `node dist/main.js` with SLACK_APP_TOKEN and no signing
 // secret, against the simulator, the Slack Web API stand-in (which hands out the Socket Mode URL) and a
 // Socket Mode stand-in. The app opens its connection through SLACK_API_URL, answers help in the ack, acks a
-// read at once and answers it through response_url, survives messages that are not envelopes, still serves
-// /healthz on PORT, and exits 0 on SIGTERM.
+// read at once and answers it through response_url, acks and logs payloads that are not Slack's shapes
+// without running anything, still serves /healthz on PORT, and exits 0 on SIGTERM.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MmsSimulator, PLANTED_SECRETS, startSimulator } from '../../src/sim/index.js';
@@ -134,17 +134,25 @@ describe('node dist/main.js in Socket Mode', () => {
     expect(JSON.stringify(answer.body)).toMatch(/hive-prod/);
   });
 
-  it('lives on after frames that are not envelopes, and answers the next command', async () => {
+  it('acks and logs a payload that is not one Slack sends, runs nothing, and answers the next command', async () => {
     link.sendRaw('not json at all');
-    link.sendRaw(JSON.stringify({ envelope_id: 'env-null', type: 'slash_commands', payload: null }));
-    link.sendRaw(
-      JSON.stringify({ envelope_id: 'env-odd', type: 'interactive', payload: { type: 'block_actions' } }),
-    );
+    const mmsCalls = sim.calls.length;
+    const odd = [
+      await link.send('slash_commands', null),
+      await link.send('interactive', { type: 'block_actions' }),
+      await link.send('slash_commands', { command: '/mms', text: 'sources', user_id: 'not-a-user' }),
+    ];
+    for (const ack of odd) expect(ack.payload ?? {}).toEqual({});
+    expect(sim.calls.length).toBe(mmsCalls);
+    // Slack's own client parses this one and throws before any receiver sees it: logged, and the bot goes on.
     link.sendRaw(JSON.stringify({ envelope_id: 'env-event', type: 'events_api', payload: {} }));
     const ack = await link.send('slash_commands', command('help'));
     expect(JSON.stringify(ack.payload)).toContain('/mms');
     expect(proc.child.exitCode).toBeNull();
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const refused = proc.output().match(/refused a Socket Mode payload that is not a valid payload/g) ?? [];
+    expect(refused).toHaveLength(3);
+    expect(proc.output()).toContain('user_id: not a user id');
   });
 
   it('exits 0 on SIGTERM, its connection closed', async () => {
