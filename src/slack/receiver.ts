@@ -107,9 +107,9 @@ export function screenedSocketModeReceiver(
     // The receiver calls only processEvent; everything else is the app's own.
     const screened = Object.create(app) as App;
     screened.processEvent = async (event) => {
-      const body: unknown = event.body;
-      const kind = typeof body === 'object' && body !== null && 'command' in body ? FORM : 'application/json';
-      const problem = envelopeProblem(body, kind);
+      // A command arrives as its form's fields, already parsed: read as the form it was (envelopeProblem
+      // tells a command from an interactive payload by its fields).
+      const problem = envelopeProblem(event.body, FORM);
       if (!problem) return app.processEvent(event);
       o.log.warn(
         { problem },
