@@ -159,7 +159,7 @@ export class SlackClient {
       trigger_id: triggerId,
       ...o.extra,
     };
-    return this.form(new URLSearchParams(fields).toString(), { responseUrl, triggerId });
+    return this.deliver('command', fields, { responseUrl, triggerId });
   }
 
   /** Click a button: a block_actions payload with one `button` action. */
@@ -252,7 +252,7 @@ export class SlackClient {
       is_enterprise_install: false,
       enterprise: null,
     };
-    return this.form(payloadBody(payload), { triggerId });
+    return this.deliver('interactive', payload, { triggerId });
   }
 
   /** An Events API delivery (`event_callback`) of `event`, as JSON. */
@@ -305,7 +305,19 @@ export class SlackClient {
 
   // ------------------------------------------------------------------ internals
 
-  private async form(body: string, extra: { responseUrl?: string; triggerId?: string }): Promise<SlackReply> {
+  /**
+   * Sends a slash command's fields or an interactive payload as Slack does over HTTP: form-encoded and
+   * signed. Socket Mode delivers the same content over its connection instead (a subclass says how).
+   */
+  protected async deliver(
+    kind: 'command' | 'interactive',
+    content: Record<string, string> | Record<string, unknown>,
+    extra: { responseUrl?: string; triggerId?: string },
+  ): Promise<SlackReply> {
+    const body =
+      kind === 'command'
+        ? new URLSearchParams(content as Record<string, string>).toString()
+        : payloadBody(content);
     return { ...(await this.raw(body, this.signedHeaders(body, FORM))), ...extra };
   }
 
@@ -361,8 +373,9 @@ export class SlackClient {
       payload.state = { values: o.state ?? {} };
       payload.response_url = responseUrl;
     }
-    return this.form(
-      payloadBody(payload),
+    return this.deliver(
+      'interactive',
+      payload,
       responseUrl === undefined ? { triggerId } : { responseUrl, triggerId },
     );
   }

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MmsSimulator, PLANTED_SECRETS, startSimulator } from '../../src/sim/index.js';
 import { ensureBuilt, freePort, MAIN, startProcess, waitFor } from '../helpers/process.js';
 import { type SlackApiStandIn, startSlackApi } from '../helpers/slack-api.js';
-import { APP_ID, CHANNEL, TEAM, USER } from '../helpers/slack-requests.js';
-import { type SocketModeStandIn, startSocketMode } from '../helpers/socket-mode.js';
+import { USER } from '../helpers/slack-requests.js';
+import { SocketModeSlack, type SocketModeStandIn, startSocketMode } from '../helpers/socket-mode.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const APP_TOKEN = 'xapp-1-A0MMSAPP01-socket-test-token';
@@ -20,32 +20,13 @@ let link: SocketModeStandIn;
 let tmp: ReturnType<typeof tempDir>;
 let proc: ReturnType<typeof startProcess>;
 let base: string;
-let seq = 0;
-
-/** A `/mms` slash command as Socket Mode delivers it: the form's fields as an object. */
-function command(text: string) {
-  const n = ++seq;
-  return {
-    token: 'legacyVerificationTokenUnused',
-    team_id: TEAM,
-    team_domain: 'mms-test',
-    channel_id: CHANNEL,
-    channel_name: 'data-migrations',
-    user_id: USER,
-    user_name: 'alice',
-    command: '/mms',
-    text,
-    api_app_id: APP_ID,
-    is_enterprise_install: 'false',
-    response_url: api.responseUrl(`socket-${n}`),
-    trigger_id: `${n}.socket.trigger`,
-  };
-}
+let slack: SocketModeSlack;
 
 beforeAll(async () => {
   ensureBuilt();
   link = await startSocketMode();
   [sim, api] = await Promise.all([startSimulator({ seed: 2 }), startSlackApi({ socketModeUrl: link.url })]);
+  slack = new SocketModeSlack(link, api);
   tmp = tempDir();
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
@@ -85,52 +66,25 @@ describe('node dist/main.js in Socket Mode', () => {
   });
 
   it('answers help in the ack', async () => {
-    const ack = await link.send('slash_commands', command('help'));
-    expect(ack.payload).toMatchObject({ response_type: 'ephemeral' });
-    expect(JSON.stringify(ack.payload)).toContain('/mms');
+    const r = await slack.command('help');
+    expect(r.body).toMatchObject({ response_type: 'ephemeral' });
+    expect(JSON.stringify(r.body)).toContain('/mms');
   });
 
   it('acks a read at once, then answers it through response_url, redacted', async () => {
-    const payload = command('source hive-prod');
-    const ack = await link.send('slash_commands', payload);
-    expect(ack.payload ?? {}).toEqual({});
-    const path = new URL(payload.response_url).pathname;
-    const answer = await api.waitForResponse((r) => r.path === path, 10_000);
+    const r = await slack.command('source hive-prod');
+    expect(r.body).toEqual({});
+    const path = new URL(r.responseUrl!).pathname;
+    const answer = await api.waitForResponse((x) => x.path === path, 10_000);
     const text = JSON.stringify(answer.body);
     expect(text).toContain('hive-prod');
     for (const s of PLANTED_SECRETS) expect(text).not.toContain(s);
   });
 
   it('runs a button click from its payload', async () => {
-    const n = ++seq;
-    const responseUrl = api.responseUrl(`socket-click-${n}`);
-    const ack = await link.send('interactive', {
-      type: 'block_actions',
-      api_app_id: APP_ID,
-      team: { id: TEAM, domain: 'mms-test' },
-      user: { id: USER, username: 'alice', name: 'alice', team_id: TEAM },
-      channel: { id: CHANNEL, name: 'data-migrations' },
-      container: {
-        type: 'message',
-        message_ts: '1700000000.000100',
-        channel_id: CHANNEL,
-        is_ephemeral: true,
-      },
-      trigger_id: `${n}.socket.trigger`,
-      response_url: responseUrl,
-      actions: [
-        {
-          type: 'button',
-          action_id: 'mms_run',
-          block_id: 'b_mms_run',
-          text: { type: 'plain_text', text: 'Jobs' },
-          value: 'jobs hive-prod',
-          action_ts: '1700000000.000200',
-        },
-      ],
-    });
-    expect(ack.envelope_id).toMatch(/^env-/);
-    const answer = await api.waitForResponse((r) => r.path === new URL(responseUrl).pathname, 10_000);
+    const r = await slack.click('mms_run', 'jobs hive-prod');
+    expect(r.status).toBe(200);
+    const answer = await api.waitForResponse((x) => x.path === new URL(r.responseUrl!).pathname, 10_000);
     expect(JSON.stringify(answer.body)).toMatch(/hive-prod/);
   });
 
@@ -146,8 +100,7 @@ describe('node dist/main.js in Socket Mode', () => {
     expect(sim.calls.length).toBe(mmsCalls);
     // Slack's own client parses this one and throws before any receiver sees it: logged, and the bot goes on.
     link.sendRaw(JSON.stringify({ envelope_id: 'env-event', type: 'events_api', payload: {} }));
-    const ack = await link.send('slash_commands', command('help'));
-    expect(JSON.stringify(ack.payload)).toContain('/mms');
+    expect(JSON.stringify((await slack.command('help')).body)).toContain('/mms');
     expect(proc.child.exitCode).toBeNull();
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const refused = proc.output().match(/refused a Socket Mode payload that is not a valid payload/g) ?? [];

@@ -4,6 +4,7 @@
 // what it answers at once.
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { SlackClient, type SlackClientOpts, type SlackReply } from './slack-requests.js';
 
 export interface Ack {
   envelope_id: string;
@@ -83,4 +84,27 @@ export async function startSocketMode(): Promise<SocketModeStandIn> {
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * The test client's commands and clicks, delivered as Socket Mode envelopes instead of signed HTTP requests:
+ * the same fields and payloads. A reply is the app's ack: status 200 once it came, its payload as the body
+ * (`{}` when it carried none).
+ */
+export class SocketModeSlack extends SlackClient {
+  constructor(
+    private readonly link: SocketModeStandIn,
+    api: SlackClientOpts['api'],
+  ) {
+    super({ baseUrl: link.url, signingSecret: '', api });
+  }
+
+  protected override async deliver(
+    kind: 'command' | 'interactive',
+    content: Record<string, unknown>,
+    extra: { responseUrl?: string; triggerId?: string },
+  ): Promise<SlackReply> {
+    const ack = await this.link.send(kind === 'command' ? 'slash_commands' : 'interactive', content);
+    return { status: 200, body: ack.payload ?? {}, headers: new Headers(), ...extra };
+  }
 }
